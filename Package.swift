@@ -1,0 +1,49 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "Baton",
+    products: [
+        .library(name: "StorageCore", targets: ["StorageCore"]),
+        .library(name: "StorageClient", targets: ["StorageClient"]),
+        .library(name: "Emulator", targets: ["Emulator"]),
+        .executable(name: "storage-emulator", targets: ["storage-emulator"]),
+        .executable(name: "analyser", targets: ["analyser"]),
+        .executable(name: "bench", targets: ["bench"]),
+    ],
+    targets: [
+        // C libraries from Debian, each with a header of typed shims for its variadic functions.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+
+        // The wire dialect shared by the clients and the emulator.
+        .target(name: "StorageCore", dependencies: ["COpenSSL"]),
+        .target(name: "StorageClient", dependencies: ["StorageCore", "CCurl"]),
+        .target(name: "Emulator", dependencies: ["StorageCore", "CMicroHTTPD", "CSQLite"]),
+
+        .executableTarget(name: "storage-emulator", dependencies: ["Emulator"]),
+        .executableTarget(name: "analyser", dependencies: ["StorageClient"]),
+        .executableTarget(name: "bench", dependencies: ["StorageClient", "Emulator"]),
+
+        .testTarget(
+            name: "StorageCoreTests", dependencies: ["StorageCore"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "StorageClientTests", dependencies: ["StorageClient", "Emulator"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator"]),
+    ]
+)
+
+// Every target compiles with the same upcoming language features, so that code moves between
+// modules without changing meaning.
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ])
+    target.swiftSettings = settings
+}

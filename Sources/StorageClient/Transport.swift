@@ -1,0 +1,1 @@
+// The transport lands here next.

@@ -1,0 +1,2 @@
+// The example worker arrives with its own issue; until then this says so.
+print("analyser: not yet implemented")

@@ -1,0 +1,1 @@
+// Swift Testing suites go here.
