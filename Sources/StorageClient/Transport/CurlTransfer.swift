@@ -1,0 +1,177 @@
+//===----------------------------------------------------------------------===//
+// Baton — background work run exactly once across many service instances.
+//===----------------------------------------------------------------------===//
+
+import CCurl
+import Foundation
+import StorageCore
+import Synchronization
+
+/// One request's state while libcurl works on it.
+///
+/// `@unchecked Sendable` because ownership is handed over, never shared: the requesting task
+/// sets `continuation` and then submits the transfer through the event loop's mutex (which
+/// orders the write before the loop's reads); from then on only the loop thread touches the
+/// mutable fields. The one field written from elsewhere, the cancellation flag, is atomic.
+final class CurlTransfer: @unchecked Sendable {
+    let request: HTTPClientRequest
+    private let timeoutMilliseconds: Int
+    private let connectTimeoutMilliseconds: Int
+    private let maximumResponseBytes: Int
+    private let userAgent: String
+
+    var continuation: CheckedContinuation<HTTPClientResponse, any Error>?
+    let isCancelled = Atomic<Bool>(false)
+
+    private(set) var responseBody: [UInt8] = []
+    private(set) var responseHeaders = HTTPHeaders()
+    private(set) var exceededResponseLimit = false
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// libcurl's detailed message for a failure, which names the host and the system error.
+    private let errorBuffer: UnsafeMutablePointer<CChar> = {
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+        buffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        return buffer
+    }()
+
+    init(request: HTTPClientRequest, configuration: CurlTransport.Configuration) throws {
+        guard request.url.hasPrefix("http://") || request.url.hasPrefix("https://") else {
+            throw TransportError(
+                code: .invalidRequest, message: "The URL '\(request.url)' is not an absolute http or https URL.")
+        }
+        guard !request.method.isEmpty, request.method.utf8.allSatisfy(Self.isTokenByte) else {
+            throw TransportError(code: .invalidRequest, message: "The method '\(request.method)' is not an HTTP token.")
+        }
+        for field in request.headers {
+            guard !field.name.isEmpty, field.name.utf8.allSatisfy(Self.isTokenByte),
+                !field.value.utf8.contains(where: { $0 == 0x0d || $0 == 0x0a || $0 == 0 })
+            else {
+                throw TransportError(
+                    code: .invalidRequest,
+                    message: "The header '\(field.name)' has a name or value that cannot be sent.")
+            }
+        }
+        self.request = request
+        self.timeoutMilliseconds = (request.timeout ?? configuration.requestTimeout).curlMilliseconds
+        self.connectTimeoutMilliseconds = configuration.connectTimeout.curlMilliseconds
+        self.maximumResponseBytes = configuration.maximumResponseBytes
+        self.userAgent = configuration.userAgent
+    }
+
+    deinit {
+        curl_slist_free_all(self.headerList)
+        self.errorBuffer.deallocate()
+    }
+
+    /// The detail libcurl wrote for a failure, or its generic text for `code`.
+    func failureMessage(_ code: CURLcode) -> String {
+        let detail = String(cString: self.errorBuffer)
+        return detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+    }
+
+    /// Sets every option of this request on a freshly reset easy handle. Loop thread only.
+    func configure(_ handle: UnsafeMutableRawPointer) {
+        let opaque = Unmanaged.passUnretained(self).toOpaque()
+        _ = ccurl_easy_setopt_string(handle, CURLOPT_URL, self.request.url)
+        _ = ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, self.errorBuffer)
+        _ = ccurl_easy_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
+        _ = ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, self.timeoutMilliseconds)
+        _ = ccurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, self.connectTimeoutMilliseconds)
+        _ = ccurl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = ccurl_easy_setopt_write_function(handle, curlWriteCallback)
+        _ = ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, opaque)
+        _ = ccurl_easy_setopt_header_function(handle, curlHeaderCallback)
+        _ = ccurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, opaque)
+
+        switch self.request.method {
+        case "GET" where self.request.body.isEmpty:
+            _ = ccurl_easy_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        case "HEAD":
+            _ = ccurl_easy_setopt_long(handle, CURLOPT_NOBODY, 1)
+        default:
+            _ = ccurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, self.request.method)
+            if !self.request.body.isEmpty || ["POST", "PUT", "MERGE", "PATCH"].contains(self.request.method) {
+                // COPYPOSTFIELDS copies the body into curl, so no Swift buffer has to outlive
+                // this call. Even an empty body needs a valid pointer, or curl would try to read
+                // the body from a callback.
+                _ = ccurl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(self.request.body.count))
+                var empty: UInt8 = 0
+                self.request.body.withUnsafeBytes { buffer in
+                    withUnsafeMutablePointer(to: &empty) { emptyPointer in
+                        let start = buffer.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
+                        _ = ccurl_easy_setopt_pointer(
+                            handle, CURLOPT_COPYPOSTFIELDS, start ?? UnsafeMutableRawPointer(emptyPointer))
+                    }
+                }
+            }
+        }
+
+        var list: UnsafeMutablePointer<curl_slist>?
+        for field in self.request.headers {
+            list = curl_slist_append(list, field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
+        }
+        // Suppress what curl would add by itself: Content-Type and Accept are signed or
+        // negotiated by the caller, and Expect: 100-continue would cost a round trip.
+        for name in ["Content-Type", "Accept", "Expect"] where !self.request.headers.contains(name) {
+            list = curl_slist_append(list, "\(name):")
+        }
+        if !self.request.headers.contains("User-Agent") {
+            list = curl_slist_append(list, "User-Agent: \(self.userAgent)")
+        }
+        self.headerList = list
+        _ = ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
+    }
+
+    fileprivate func appendBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard self.responseBody.count + bytes.count <= self.maximumResponseBytes else {
+            self.exceededResponseLimit = true
+            return false
+        }
+        self.responseBody.append(contentsOf: bytes)
+        return true
+    }
+
+    fileprivate func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        var line = String(decoding: bytes, as: UTF8.self)
+        while line.last == "\n" || line.last == "\r" { line.removeLast() }
+        if line.hasPrefix("HTTP/") {
+            // A new status line: an interim response (100 Continue) or a redirect came first.
+            self.responseHeaders = HTTPHeaders()
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = String(line[..<colon])
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        self.responseHeaders.add(name: name, value: value)
+    }
+
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+}
+
+private let curlWriteCallback: curl_write_callback = { data, size, count, context in
+    guard let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    guard let data, length > 0 else { return length }
+    // Returning fewer bytes than given makes curl abort with CURLE_WRITE_ERROR.
+    return transfer.appendBody(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+}
+
+private let curlHeaderCallback: curl_write_callback = { data, size, count, context in
+    guard let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    if let data, length > 0 {
+        transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
+    }
+    return length
+}
