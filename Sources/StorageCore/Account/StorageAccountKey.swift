@@ -2,7 +2,7 @@
 // Baton — background work run exactly once across many service instances.
 //===----------------------------------------------------------------------===//
 
-public import Foundation
+import Foundation
 
 /// A storage account's shared key: the secret that signs requests.
 ///

@@ -17,6 +17,8 @@ public struct StorageConfigurationError: Error, Sendable, Hashable, CustomString
         public static let unknownSetting = Code("unknownSetting")
         /// A setting given twice.
         public static let duplicateSetting = Code("duplicateSetting")
+        /// Settings that are each valid but cannot be given together.
+        public static let conflictingSettings = Code("conflictingSettings")
         /// A setting whose value is not acceptable.
         public static let invalidSetting = Code("invalidSetting")
         /// A required setting that is absent.

@@ -59,7 +59,7 @@ public struct SharedKeySigner: Sendable, Hashable {
     /// The signer's scheme is ignored in favour of the one in `authorization`. Table requests are
     /// accepted when signed with either `x-ms-date` or `Date` in the date slot, since SDKs
     /// differ in which they use and send both with the same value. Blob/Queue requests are
-    /// accepted with the canonicalized headers in the Python SDK's collation or in plain byte
+    /// accepted with the canonicalized headers in the service's collation or in plain byte
     /// order, the two orders clients are known to use. Comparison takes constant time.
     public func isValid(
         _ authorization: SharedKeyAuthorization, for request: SignableRequest, key: StorageAccountKey
@@ -109,7 +109,7 @@ public struct SharedKeySigner: Sendable, Hashable {
                 return tableDate + "\n" + resource
             }
         case .queue, .blob:
-            return self.blobQueueStringToSign(for: request, accountName: accountName, headerOrder: .pythonSDK)
+            return self.blobQueueStringToSign(for: request, accountName: accountName, headerOrder: .serviceCollation)
         }
     }
 
@@ -168,7 +168,10 @@ public struct SharedKeySigner: Sendable, Hashable {
     }
 
     /// `/account/path`, then one `\nname:value` line per query parameter: names lower-cased and
-    /// sorted, values decoded, repeated names joined with commas.
+    /// sorted, values percent-decoded (`+` stays a plus sign), empty values kept.
+    ///
+    /// A name given twice has its values sorted and joined with commas, as Azure documents; the
+    /// Python SDK would keep only the last, but it never sends a name twice.
     private static func blobQueueCanonicalizedResource(_ request: SignableRequest, accountName: String) -> String {
         var resource = "/" + accountName + request.encodedPath
         var values: [String: [String]] = [:]
