@@ -1,1 +1,0 @@
-// The HTTP server layer lands here next.

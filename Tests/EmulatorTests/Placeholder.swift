@@ -1,1 +1,0 @@
-// Swift Testing suites go here.
