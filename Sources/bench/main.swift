@@ -1,1 +1,37 @@
-print("bench: not yet implemented")
+//===----------------------------------------------------------------------===//
+// Baton — background work run exactly once across many service instances.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+
+// Measurements of Baton's building blocks. Each subcommand starts what it needs in-process on
+// loopback, warms up, then samples. Run in release mode: `swift run -c release bench …`.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let usage = """
+    usage: bench <subcommand> [options]
+
+    subcommands:
+      transport [--requests N] [--concurrency C] [--quick]
+          HTTP round trips of the libcurl transport against the in-process libmicrohttpd server:
+          sequential latency (p50, p99, mean) and throughput at concurrency C (default 16).
+    """
+
+guard let subcommand = arguments.first, subcommand != "--help", subcommand != "-h" else {
+    print(usage)
+    exit(arguments.isEmpty ? 2 : 0)
+}
+
+do {
+    switch subcommand {
+    case "transport":
+        let options = try BenchmarkOptions(Array(arguments.dropFirst()))
+        try await TransportBenchmark(options: options).run()
+    default:
+        FileHandle.standardError.write(Data("bench: unknown subcommand '\(subcommand)'\n\n\(usage)\n".utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("bench: \(error)\n".utf8))
+    exit(1)
+}
