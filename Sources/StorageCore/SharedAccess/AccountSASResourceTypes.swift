@@ -1,0 +1,40 @@
+//===----------------------------------------------------------------------===//
+// Baton — background work run exactly once across many service instances.
+//===----------------------------------------------------------------------===//
+
+/// The levels of resource an account SAS reaches (`srt`).
+///
+/// Rendered in `sco` order. Azure accepts the letters in any order but never twice; the Table
+/// SDK's keyword constructor writes `soc`, which therefore verifies but is never produced here.
+public struct AccountSASResourceTypes: OptionSet, Sendable, Hashable, CustomStringConvertible {
+    /// The flags, one bit per letter of `sco`.
+    public let rawValue: UInt32
+
+    /// Creates a set from its bits.
+    public init(rawValue: UInt32) {
+        self.rawValue = rawValue
+    }
+
+    /// `s`: service-level operations (properties, statistics, listing queues).
+    public static let service = Self(rawValue: 1 << 0)
+    /// `c`: container-level operations (tables and queues themselves).
+    public static let container = Self(rawValue: 1 << 1)
+    /// `o`: object-level operations (entities and messages).
+    public static let object = Self(rawValue: 1 << 2)
+
+    static let alphabet: [Character] = ["s", "c", "o"]
+
+    /// Parses the letters of an `srt` value, in any order.
+    ///
+    /// - Returns: `nil` for an unknown or repeated letter.
+    public init?(_ text: String) {
+        guard let mask = SASLetterCodec.mask(of: text, alphabet: Self.alphabet, requiringCanonicalOrder: false)
+        else { return nil }
+        self.init(rawValue: mask)
+    }
+
+    /// The letters in `sco` order.
+    public var description: String {
+        SASLetterCodec.text(of: self.rawValue, alphabet: Self.alphabet)
+    }
+}
