@@ -15,5 +15,10 @@ static inline int csqlite_bind_blob_transient(sqlite3_stmt *statement, int index
 static inline int csqlite_config_multithread(void) {
     return sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 }
+/* Turns SQLite's memory statistics on or off; like every sqlite3_config call, only effective
+ * before SQLite initialises (the first open does that). */
+static inline int csqlite_config_memory_statistics(int enabled) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, enabled);
+}
 
 #endif

@@ -1,2 +1,104 @@
-// The Table, Queue and Jobs services arrive with their own issues; until then this says so.
-print("storage-emulator: not yet implemented")
+//===----------------------------------------------------------------------===//
+// Baton — background work run exactly once across many service instances.
+//===----------------------------------------------------------------------===//
+
+import Dispatch
+import Emulator
+import Foundation
+
+// The storage emulator's command line: parse flags, start the services, print one line per
+// service, and run until SIGINT or SIGTERM.
+
+let usage = """
+    usage: storage-emulator [options]
+
+      --host ADDRESS         address to bind (default 127.0.0.1)
+      --table-port PORT      Table service port (default 10002; 0 picks a free port)
+      --location DIR         where data is kept (default ./.baton-emulator)
+      --in-memory            keep data in memory only; it is lost on exit
+      --accounts LIST        extra accounts, "name:key1[:key2];name2:key1" (also AZURITE_ACCOUNTS);
+                             devstoreaccount1 with its well-known key is always served
+      --log-level LEVEL      silent, error, warning (default), info or debug
+      -h, --help             show this help
+    """
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("storage-emulator: \(message)\n".utf8))
+    exit(2)
+}
+
+func parseConfiguration(_ arguments: [String], environment: [String: String]) -> StorageEmulator.Configuration {
+    var configuration = StorageEmulator.Configuration()
+    var accountList = environment["AZURITE_ACCOUNTS"]
+    var remaining = arguments[...]
+    func value(for flag: String) -> String {
+        guard let value = remaining.popFirst() else { fail("\(flag) needs a value") }
+        return value
+    }
+    func port(for flag: String) -> Int {
+        let text = value(for: flag)
+        guard let port = Int(text), (0...65_535).contains(port) else {
+            fail("\(flag) must be a port from 0 to 65535, not '\(text)'")
+        }
+        return port
+    }
+    while let argument = remaining.popFirst() {
+        switch argument {
+        case "--host": configuration.host = value(for: argument)
+        case "--table-port": configuration.tablePort = port(for: argument)
+        case "--location": configuration.location = URL(fileURLWithPath: value(for: argument))
+        case "--in-memory": configuration.inMemory = true
+        case "--accounts": accountList = value(for: argument)
+        case "--log-level":
+            let text = value(for: argument)
+            guard let level = EmulatorLog.Level(name: text) else {
+                fail("--log-level must be silent, error, warning, info or debug, not '\(text)'")
+            }
+            configuration.logLevel = level
+        case "-h", "--help":
+            print(usage)
+            exit(0)
+        default:
+            fail("unknown option '\(argument)'\n\n\(usage)")
+        }
+    }
+    if let accountList, !accountList.isEmpty {
+        do {
+            configuration.accounts = try AccountRegistry.parseAccountList(accountList)
+        } catch {
+            fail("\(error)")
+        }
+    }
+    return configuration
+}
+
+let configuration = parseConfiguration(
+    Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+
+let emulator: StorageEmulator
+do {
+    emulator = try StorageEmulator(configuration: configuration)
+} catch {
+    FileHandle.standardError.write(Data("storage-emulator: \(error)\n".utf8))
+    exit(1)
+}
+
+// Written unbuffered, so a parent process reading a pipe sees each line at once.
+for line in emulator.listeningLines {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+// Signals are taken as events on the main queue rather than in a handler, so shutting down can
+// wait for requests in progress and close the database normally.
+var signalSources: [any DispatchSourceSignal] = []
+for signalNumber in [SIGINT, SIGTERM] {
+    signal(signalNumber, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
+    source.setEventHandler {
+        emulator.shutdown()
+        exit(0)
+    }
+    source.resume()
+    signalSources.append(source)
+}
+dispatchMain()

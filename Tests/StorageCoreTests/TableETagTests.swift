@@ -13,13 +13,14 @@ struct TableETagTests {
         #expect(TableETag.make(timestamp) == #"W/"datetime'2021-09-21T00%3A53%3A10.3976998Z'""#)
     }
 
-    @Test("trims trailing fraction zeros as Azure does")
-    func trimsFractionZeros() throws {
-        // Recorded Azure traffic: ETag W/"datetime'2020-10-01T00%3A38%3A37.280006Z'".
+    @Test("always writes seven fractional digits, trailing zeros included")
+    func keepsSevenDigits() throws {
         let timestamp = try #require(PreciseTimestamp(iso8601: "2020-10-01T00:38:37.2800060Z"))
-        #expect(TableETag.make(timestamp) == #"W/"datetime'2020-10-01T00%3A38%3A37.280006Z'""#)
+        #expect(TableETag.make(timestamp) == #"W/"datetime'2020-10-01T00%3A38%3A37.2800060Z'""#)
         let whole = try #require(PreciseTimestamp(iso8601: "2020-10-01T00:38:37Z"))
-        #expect(TableETag.make(whole) == #"W/"datetime'2020-10-01T00%3A38%3A37Z'""#)
+        #expect(TableETag.make(whole) == #"W/"datetime'2020-10-01T00%3A38%3A37.0000000Z'""#)
+        // ETags in the trimmed form some Azure responses use still read back.
+        #expect(TableETag.timestamp(from: #"W/"datetime'2020-10-01T00%3A38%3A37.280006Z'""#) == timestamp)
     }
 
     @Test("reads the instant back from an ETag")

@@ -7,14 +7,15 @@ extension PreciseTimestamp {
     /// FILETIME epoch); .NET's `DateTime.MinValue` is famously refused with OutOfRangeInput.
     package static let earliestTableDateTime = PreciseTimestamp(ticksSinceEpoch: -116_444_736_000_000_000)
 
-    /// An entity's `Timestamp` as Azure writes it, in the body and inside the ETag: ISO 8601 UTC
-    /// with up to seven fractional digits, trailing zeros trimmed (`2020-10-01T00:38:37.280006Z`).
+    /// An entity's `Timestamp` as the service writes it, in the body and inside the ETag: ISO 8601
+    /// UTC with exactly seven fractional digits (`2021-09-21T00:53:10.3976998Z`).
     ///
-    /// Recorded Azure traffic shows the trimming (an ETag of
-    /// `W/"datetime'2020-10-01T00%3A38%3A37.280006Z'"` with the same body `Timestamp`): the
-    /// service formats with .NET's `FFFFFFF`, not `fffffff`. Clients parse either form.
+    /// Seven digits always, so that ETags of one entity sort in write order as text and every
+    /// tick-unique timestamp gives a distinct ETag string. Some recorded Azure responses trim
+    /// trailing zeros (`…37.280006Z`); clients parse both forms, and the difference is listed in
+    /// Docs/CONFORMANCE.md.
     package var entityTimestampText: String {
-        self.iso8601(trimmingFractionZeros: true)
+        self.iso8601
     }
 
     /// Parses an `Edm.DateTime` value from a request body.

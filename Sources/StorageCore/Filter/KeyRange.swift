@@ -17,9 +17,14 @@ public struct KeyRange: Sendable, Hashable {
     public static let unbounded = KeyRange(lower: nil, upper: nil)
 
     /// Creates a range.
-    public init(lower: KeyBound?, upper: KeyBound?) {
+    public init(lower: KeyBound? = nil, upper: KeyBound? = nil) {
         self.lower = lower
         self.upper = upper
+    }
+
+    /// Exactly one key, as `PartitionKey eq 'x'` asks for.
+    public static func exactly(_ value: String) -> KeyRange {
+        KeyRange(lower: KeyBound(value, inclusive: true), upper: KeyBound(value, inclusive: true))
     }
 
     /// The one key the range holds, when both ends are the same inclusive key: the store can
@@ -52,7 +57,7 @@ public struct KeyRange: Sendable, Hashable {
     }
 
     /// Narrows the range to its intersection with `bound` as a lower limit.
-    mutating func narrowLower(to bound: KeyBound) {
+    package mutating func narrowLower(to bound: KeyBound) {
         guard let lower = self.lower else {
             self.lower = bound
             return
@@ -62,7 +67,7 @@ public struct KeyRange: Sendable, Hashable {
     }
 
     /// Narrows the range to its intersection with `bound` as an upper limit.
-    mutating func narrowUpper(to bound: KeyBound) {
+    package mutating func narrowUpper(to bound: KeyBound) {
         guard let upper = self.upper else {
             self.upper = bound
             return

@@ -1,0 +1,110 @@
+//===----------------------------------------------------------------------===//
+// Baton — background work run exactly once across many service instances.
+//===----------------------------------------------------------------------===//
+
+public import Foundation
+
+/// The storage emulator: every service on its own port, over one durable store location.
+///
+/// Embeddable: tests and the demo start one in-process on port 0 and read the bound ports;
+/// the `storage-emulator` executable is a thin command line around it.
+public final class StorageEmulator: Sendable {
+    /// Where and how to run.
+    public struct Configuration: Sendable {
+        /// The address to bind; loopback unless told otherwise.
+        public var host: String = "127.0.0.1"
+        /// The Table service port; 0 picks a free one. `nil` leaves the service off.
+        public var tablePort: Int? = 10002
+        /// The directory holding the databases; ignored when ``inMemory``.
+        public var location: URL = URL(fileURLWithPath: ".baton-emulator")
+        /// Whether to keep everything in memory and lose it on exit.
+        public var inMemory = false
+        /// Accounts served besides `devstoreaccount1`.
+        public var accounts: [EmulatorAccount] = []
+        /// How much to log to standard error.
+        public var logLevel: EmulatorLog.Level = .warning
+        /// Threads per service answering requests; blocking database calls run on them.
+        public var threadCount: Int = max(4, ProcessInfo.processInfo.activeProcessorCount * 2)
+
+        /// The defaults: Azurite's ports on 127.0.0.1, data under `./.baton-emulator`.
+        public init() {}
+    }
+
+    /// One running service.
+    public struct Endpoint: Sendable, Hashable {
+        /// The service's name as printed: `Table`, `Queue` or `Jobs`.
+        public let service: String
+        /// The base URL clients use, such as `http://127.0.0.1:10002/devstoreaccount1`.
+        public let url: URL
+        /// The bound port.
+        public let port: Int
+    }
+
+    /// The services that are listening, in start order.
+    public let endpoints: [Endpoint]
+    private let servers: [HTTPServer]
+    private let tableStore: TableStore?
+
+    /// Opens the stores and starts every configured service.
+    ///
+    /// - Throws: ``HTTPServerError`` when a port cannot be bound, or the store's error when
+    ///   the location cannot be opened. Nothing is left running after a throw.
+    public init(configuration: Configuration) throws {
+        let log = EmulatorLog(level: configuration.logLevel)
+        let accounts = AccountRegistry(additional: configuration.accounts)
+        var servers: [HTTPServer] = []
+        var endpoints: [Endpoint] = []
+        var tableStore: TableStore?
+        do {
+            if let tablePort = configuration.tablePort {
+                let store = try TableStore(
+                    location: configuration.inMemory ? .inMemory : .directory(configuration.location))
+                tableStore = store
+                let service = TableService(store: store, accounts: accounts, log: log)
+                var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: tablePort)
+                serverConfiguration.threadCount = configuration.threadCount
+                serverConfiguration.maximumBodyBytes = TableService.maximumBodyBytes
+                serverConfiguration.oversizedBodyResponse = { service.oversizedBodyResponse($0) }
+                serverConfiguration.errorLog = { log.log(.warning, "table http: \($0)") }
+                let server = try HTTPServer(configuration: serverConfiguration) { service.handle($0) }
+                servers.append(server)
+                endpoints.append(Self.endpoint("Table", server: server))
+            }
+        } catch {
+            for server in servers { server.shutdown() }
+            tableStore?.close()
+            throw error
+        }
+        self.servers = servers
+        self.endpoints = endpoints
+        self.tableStore = tableStore
+        log.log(
+            .info,
+            "emulator started: \(endpoints.map { "\($0.service) \($0.url.absoluteString)" }.joined(separator: ", "))")
+    }
+
+    deinit {
+        self.shutdown()
+    }
+
+    /// The lines announcing each service, as the executable prints them.
+    public var listeningLines: [String] {
+        self.endpoints.map { "\($0.service) service listening on \($0.url.absoluteString)" }
+    }
+
+    /// Stops every service, waiting for requests in progress, then closes the stores. Idempotent.
+    public func shutdown() {
+        for server in self.servers {
+            server.shutdown()
+        }
+        self.tableStore?.close()
+    }
+
+    private static func endpoint(_ service: String, server: HTTPServer) -> Endpoint {
+        let account = EmulatorAccount.development.name
+        guard let url = URL(string: "http://\(server.host):\(server.port)/\(account)") else {
+            preconditionFailure("A dotted IPv4 address and a port always form a URL.")
+        }
+        return Endpoint(service: service, url: url, port: server.port)
+    }
+}
