@@ -32,7 +32,7 @@ let package = Package(
             name: "StorageCoreTests", dependencies: ["StorageCore"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "StorageClientTests", dependencies: ["StorageClient", "Emulator"]),
-        .testTarget(name: "EmulatorTests", dependencies: ["Emulator"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "StorageClient"]),
     ]
 )
 
