@@ -7,8 +7,9 @@ VENV := .venv
 VENV_STAMP := $(VENV)/.installed
 SWIFT_SOURCES := Sources Tests Package.swift
 SIGNING_VECTORS := Tests/StorageCoreTests/Fixtures/signing-vectors.json
+SAS_VECTORS := Tests/StorageCoreTests/Fixtures/sas-vectors.json
 
-.PHONY: all deps venv build release test swift-test lint format vectors vectors-check demo bench clean
+.PHONY: all deps venv build release test swift-test conformance lint format vectors vectors-check demo bench clean
 
 all: build
 
@@ -30,11 +31,16 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## test: everything CI runs — lint, the Swift test suites, and the SDK signing-vector check
-test: deps venv lint swift-test vectors-check
+## test: everything CI runs — lint, the Swift test suites, the SDK conformance suite, the vector checks
+test: deps venv lint swift-test conformance vectors-check
 
 swift-test:
 	$(SWIFT) test
+
+## conformance: the official Azure SDKs for Python against a freshly started emulator
+conformance: venv
+	$(SWIFT) build --product storage-emulator
+	BATON_EMULATOR=$(CURDIR)/.build/debug/storage-emulator $(VENV)/bin/pytest emulator/conformance -q -p no:cacheprovider
 
 lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
@@ -42,16 +48,20 @@ lint:
 format:
 	$(SWIFT) format format --in-place --recursive $(SWIFT_SOURCES)
 
-## vectors: regenerate the signing vectors with the official Azure SDK for Python
+## vectors: regenerate the signing and SAS vectors with the official Azure SDKs for Python
 vectors: venv
 	$(VENV)/bin/python emulator/conformance/make_signing_vectors.py --output $(SIGNING_VECTORS)
+	$(VENV)/bin/python emulator/conformance/make_sas_vectors.py --output $(SAS_VECTORS)
 
-## vectors-check: the committed vectors are exactly what the pinned SDK produces today
+## vectors-check: the committed vectors are exactly what the pinned SDKs produce today
 vectors-check: venv
 	@$(VENV)/bin/python emulator/conformance/make_signing_vectors.py --output $(VENV)/signing-vectors.json
+	@$(VENV)/bin/python emulator/conformance/make_sas_vectors.py --output $(VENV)/sas-vectors.json
 	@diff -q $(SIGNING_VECTORS) $(VENV)/signing-vectors.json >/dev/null \
 		|| { echo "$(SIGNING_VECTORS) differs from what the SDK generates; run 'make vectors'"; exit 1; }
-	@echo "signing vectors: the committed fixture matches the SDK's output"
+	@diff -q $(SAS_VECTORS) $(VENV)/sas-vectors.json >/dev/null \
+		|| { echo "$(SAS_VECTORS) differs from what the SDKs generate; run 'make vectors'"; exit 1; }
+	@echo "vectors: the committed signing and SAS fixtures match the SDKs' output"
 
 ## demo: build and run the main job on the embedded emulator
 demo: deps
