@@ -182,6 +182,7 @@ extension TableService {
     }
 
     private static func contentID(of part: MultipartMixed.Part) -> String? {
+        if let contentID = part.headers["Content-ID"] { return contentID }
         guard let (lines, _) = try? MultipartMixed.headerLines(part.body) else { return nil }
         for line in lines.dropFirst() where line.lowercased().hasPrefix("content-id:") {
             return String(line.dropFirst("content-id:".count)).trimmingSpaces

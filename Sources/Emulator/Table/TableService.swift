@@ -106,8 +106,11 @@ package final class TableService: Sendable {
     /// Accepts every version from 2013-08-15 on (the first with JSON), and a missing header.
     private func checkVersion(_ version: String?) throws(StorageError) {
         guard let version else { return }
-        let pieces = version.split(separator: "-")
-        guard pieces.count == 3, pieces.allSatisfy({ Int($0) != nil }), version.count == 10 else {
+        let pieces = version.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        guard version.utf8.count == 10, pieces.count == 3, let year = pieces[0], let month = pieces[1],
+            let day = pieces[2],
+            CivilTime(year: year, month: month, day: day, hour: 0, minute: 0, second: 0).secondsSinceEpoch != nil
+        else {
             throw .invalidHeaderValue("x-ms-version")
         }
         guard version >= "2013-08-15" else {

@@ -51,9 +51,14 @@ struct BatchOperation: Sendable {
         }
         let path = try Self.pathWithinAccount(String(pieces[1]), account: account)
         let body = Array(part.body[bodyStart...])
-        self.contentID = headers["Content-ID"]
+        // Content-ID belongs in the MIME part's headers; some clients put it in the embedded
+        // request instead, so both are read.
+        self.contentID = part.headers["Content-ID"] ?? headers["Content-ID"]
         self.prefer = headers["Prefer"]
         self.accept = headers["Accept"]
+        guard method != "GET" else {
+            throw .invalidInput("A changeset may not hold a query; a GET goes alone in a batch, outside a changeset.")
+        }
         switch try TableResource(encodedPath: path) {
         case .entities(let table) where method == "POST":
             self.write = try EntityWrite(insertInto: table, body: body)
