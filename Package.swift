@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "StorageCore", targets: ["StorageCore"]),
         .library(name: "StorageClient", targets: ["StorageClient"]),
         .library(name: "Emulator", targets: ["Emulator"]),
+        .library(name: "BackgroundExecution", targets: ["BackgroundExecution"]),
         .executable(name: "storage-emulator", targets: ["storage-emulator"]),
         .executable(name: "analyser", targets: ["analyser"]),
         .executable(name: "bench", targets: ["bench"]),
@@ -23,6 +24,7 @@ let package = Package(
         .target(name: "StorageCore", dependencies: ["COpenSSL"]),
         .target(name: "StorageClient", dependencies: ["StorageCore", "CCurl"]),
         .target(name: "Emulator", dependencies: ["StorageCore", "CMicroHTTPD", "CSQLite"]),
+        .target(name: "BackgroundExecution", dependencies: ["StorageCore", "StorageClient"]),
 
         .executableTarget(name: "storage-emulator", dependencies: ["Emulator"]),
         .executableTarget(name: "analyser", dependencies: ["StorageClient"]),
@@ -33,6 +35,11 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "StorageClientTests", dependencies: ["StorageClient", "Emulator"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "StorageClient"]),
+        .testTarget(
+            name: "BackgroundExecutionTests", dependencies: ["BackgroundExecution", "Emulator", "lock-contender"]),
+        // A small program the multi-process lock test runs several copies of.
+        .executableTarget(
+            name: "lock-contender", dependencies: ["BackgroundExecution"], path: "Tests/LockContender"),
     ]
 )
 
