@@ -68,7 +68,9 @@ vectors-check: venv
 
 ## demo: build and run the main job on the embedded emulator
 demo: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product storage-emulator
+	$(SWIFT) build -c release --product bench
+	$(SWIFT) build -c release --product lock-contender
 	scripts/demo.sh
 
 ## bench: measure, in release mode

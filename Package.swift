@@ -28,7 +28,7 @@ let package = Package(
 
         .executableTarget(name: "storage-emulator", dependencies: ["Emulator"]),
         .executableTarget(name: "analyser", dependencies: ["StorageClient"]),
-        .executableTarget(name: "bench", dependencies: ["StorageClient", "Emulator"]),
+        .executableTarget(name: "bench", dependencies: ["StorageClient", "Emulator", "BackgroundExecution"]),
 
         .testTarget(
             name: "StorageCoreTests", dependencies: ["StorageCore"],

@@ -1,0 +1,35 @@
+//===----------------------------------------------------------------------===//
+// Baton — background work run exactly once across many service instances.
+//===----------------------------------------------------------------------===//
+
+import Emulator
+import Foundation
+import StorageCore
+
+/// An in-process emulator on a free port over a temporary directory — on disk, as users run it.
+final class EmulatorFixture {
+    let emulator: StorageEmulator
+    let location: URL
+    let account: StorageAccount
+
+    init() throws {
+        self.location = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "baton-bench-\(UUID().uuidString)")
+        var configuration = StorageEmulator.Configuration()
+        configuration.tablePort = 0
+        configuration.location = self.location
+        configuration.logLevel = .silent
+        self.emulator = try StorageEmulator(configuration: configuration)
+        guard let table = self.emulator.endpoints.first(where: { $0.service == "Table" }),
+            case .sharedKey(let key) = StorageAccount.developmentStorage.credential
+        else { throw BenchmarkFailure(status: 0) }
+        self.account = try StorageAccount(
+            connectionString: "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
+                + key.base64EncodedString + ";TableEndpoint=\(table.url.absoluteString)")
+    }
+
+    deinit {
+        self.emulator.shutdown()
+        try? FileManager.default.removeItem(at: self.location)
+    }
+}
