@@ -75,7 +75,10 @@ demo: deps
 
 ## bench: measure, in release mode
 bench: deps
-	$(SWIFT) run -c release bench
+	$(SWIFT) build -c release --product bench
+	.build/release/bench transport
+	.build/release/bench table
+	.build/release/bench lock
 
 clean:
 	rm -rf .build $(VENV)
