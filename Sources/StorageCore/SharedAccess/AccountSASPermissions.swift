@@ -8,7 +8,7 @@
 /// Rendered in the order the Python SDK writes them, `rwdxylacupfti`. Azure accepts the
 /// letters of an account SAS in any order but never twice. The blob-only letters are kept so
 /// that a token from the portal (which offers `rwdlacupiytfx`) still parses.
-public struct AccountSASPermissions: OptionSet, Sendable, Hashable, CustomStringConvertible {
+public struct AccountSASPermissions: SASLetterSet {
     /// The flags, one bit per letter of `rwdxylacupfti`.
     public let rawValue: UInt32
 
@@ -44,19 +44,9 @@ public struct AccountSASPermissions: OptionSet, Sendable, Hashable, CustomString
     /// `i`: set immutability policies (Blob only).
     public static let setImmutabilityPolicy = Self(rawValue: 1 << 12)
 
-    static let alphabet: [Character] = ["r", "w", "d", "x", "y", "l", "a", "c", "u", "p", "f", "t", "i"]
+    /// Whether Azure insists on the letters in canonical order.
+    public static let requiresCanonicalOrder = false
 
-    /// Parses the letters of an `sp` value, in any order.
-    ///
-    /// - Returns: `nil` for an unknown or repeated letter.
-    public init?(_ text: String) {
-        guard let mask = SASLetterCodec.mask(of: text, alphabet: Self.alphabet, requiringCanonicalOrder: false)
-        else { return nil }
-        self.init(rawValue: mask)
-    }
-
-    /// The letters in the SDK's order, such as `rwdlacup`.
-    public var description: String {
-        SASLetterCodec.text(of: self.rawValue, alphabet: Self.alphabet)
-    }
+    /// The letters, in canonical order; bit `n` stands for letter `n`.
+    public static let letters: [Character] = ["r", "w", "d", "x", "y", "l", "a", "c", "u", "p", "f", "t", "i"]
 }

@@ -6,7 +6,7 @@
 ///
 /// Rendered in `sco` order. Azure accepts the letters in any order but never twice; the Table
 /// SDK's keyword constructor writes `soc`, which therefore verifies but is never produced here.
-public struct AccountSASResourceTypes: OptionSet, Sendable, Hashable, CustomStringConvertible {
+public struct AccountSASResourceTypes: SASLetterSet {
     /// The flags, one bit per letter of `sco`.
     public let rawValue: UInt32
 
@@ -22,19 +22,9 @@ public struct AccountSASResourceTypes: OptionSet, Sendable, Hashable, CustomStri
     /// `o`: object-level operations (entities and messages).
     public static let object = Self(rawValue: 1 << 2)
 
-    static let alphabet: [Character] = ["s", "c", "o"]
+    /// Whether Azure insists on the letters in canonical order.
+    public static let requiresCanonicalOrder = false
 
-    /// Parses the letters of an `srt` value, in any order.
-    ///
-    /// - Returns: `nil` for an unknown or repeated letter.
-    public init?(_ text: String) {
-        guard let mask = SASLetterCodec.mask(of: text, alphabet: Self.alphabet, requiringCanonicalOrder: false)
-        else { return nil }
-        self.init(rawValue: mask)
-    }
-
-    /// The letters in `sco` order.
-    public var description: String {
-        SASLetterCodec.text(of: self.rawValue, alphabet: Self.alphabet)
-    }
+    /// The letters, in canonical order; bit `n` stands for letter `n`.
+    public static let letters: [Character] = ["s", "c", "o"]
 }

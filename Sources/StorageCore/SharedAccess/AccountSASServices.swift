@@ -5,7 +5,7 @@
 /// The services an account SAS may be used with (`ss`).
 ///
 /// Rendered as `bqtf` order; Azure accepts the letters in any order but never twice.
-public struct AccountSASServices: OptionSet, Sendable, Hashable, CustomStringConvertible {
+public struct AccountSASServices: SASLetterSet {
     /// The flags, one bit per letter of `bqtf`.
     public let rawValue: UInt32
 
@@ -23,7 +23,11 @@ public struct AccountSASServices: OptionSet, Sendable, Hashable, CustomStringCon
     /// `f`: the File service.
     public static let file = Self(rawValue: 1 << 3)
 
-    static let alphabet: [Character] = ["b", "q", "t", "f"]
+    /// Whether Azure insists on the letters in canonical order.
+    public static let requiresCanonicalOrder = false
+
+    /// The letters, in canonical order; bit `n` stands for letter `n`.
+    public static let letters: [Character] = ["b", "q", "t", "f"]
 
     /// The set holding just `service`.
     public init(_ service: StorageService) {
@@ -32,19 +36,5 @@ public struct AccountSASServices: OptionSet, Sendable, Hashable, CustomStringCon
         case .queue: self = .queue
         case .table: self = .table
         }
-    }
-
-    /// Parses the letters of an `ss` value, in any order.
-    ///
-    /// - Returns: `nil` for an unknown or repeated letter.
-    public init?(_ text: String) {
-        guard let mask = SASLetterCodec.mask(of: text, alphabet: Self.alphabet, requiringCanonicalOrder: false)
-        else { return nil }
-        self.init(rawValue: mask)
-    }
-
-    /// The letters in `bqtf` order.
-    public var description: String {
-        SASLetterCodec.text(of: self.rawValue, alphabet: Self.alphabet)
     }
 }

@@ -6,7 +6,7 @@
 ///
 /// Written in the canonical order `raup`; Azure rejects a queue SAS whose letters are out of
 /// that order, so parsing insists on it too.
-public struct QueueSASPermissions: OptionSet, Sendable, Hashable, CustomStringConvertible {
+public struct QueueSASPermissions: SASLetterSet {
     /// The flags, one bit per letter of `raup`.
     public let rawValue: UInt32
 
@@ -27,26 +27,9 @@ public struct QueueSASPermissions: OptionSet, Sendable, Hashable, CustomStringCo
     /// Every queue permission, `raup`.
     public static let all: Self = [.read, .add, .update, .process]
 
-    static let alphabet: [Character] = ["r", "a", "u", "p"]
+    /// Whether Azure insists on the letters in canonical order.
+    public static let requiresCanonicalOrder = true
 
-    /// Parses the letters of an `sp` value.
-    ///
-    /// - Returns: `nil` for a letter outside `raup`, a repeated letter, or letters out of order.
-    public init?(_ text: String) {
-        guard let mask = SASLetterCodec.mask(of: text, alphabet: Self.alphabet, requiringCanonicalOrder: true)
-        else { return nil }
-        self.init(rawValue: mask)
-    }
-
-    /// Parses letters in any order, as stored access policies may hold them.
-    init?(anyOrder text: String) {
-        guard let mask = SASLetterCodec.mask(of: text, alphabet: Self.alphabet, requiringCanonicalOrder: false)
-        else { return nil }
-        self.init(rawValue: mask)
-    }
-
-    /// The letters in canonical order, such as `raup` or `ap`.
-    public var description: String {
-        SASLetterCodec.text(of: self.rawValue, alphabet: Self.alphabet)
-    }
+    /// The letters, in canonical order; bit `n` stands for letter `n`.
+    public static let letters: [Character] = ["r", "a", "u", "p"]
 }

@@ -72,9 +72,9 @@ struct SASParsedFields: Sendable {
         case .account:
             try Self.checkMandatory(sas.services, "ss")
             try Self.checkMandatory(sas.resourceTypes, "srt")
-            guard let services = sas.services.flatMap(AccountSASServices.init),
-                let resourceTypes = sas.resourceTypes.flatMap(AccountSASResourceTypes.init),
-                let permissions = sas.permissions.flatMap(AccountSASPermissions.init)
+            guard let services = sas.services.flatMap({ AccountSASServices($0) }),
+                let resourceTypes = sas.resourceTypes.flatMap({ AccountSASResourceTypes($0) }),
+                let permissions = sas.permissions.flatMap({ AccountSASPermissions($0) })
             else { throw .malformed }
             self.services = services
             self.resourceTypes = resourceTypes

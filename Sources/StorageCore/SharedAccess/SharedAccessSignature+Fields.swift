@@ -16,19 +16,19 @@ extension SharedAccessSignature {
     public var protocolRequirement: SASProtocol? { self.protocols.flatMap { SASProtocol(parsing: $0) } }
 
     /// `ss` as a set; `nil` when absent or malformed.
-    public var accountServices: AccountSASServices? { self.services.flatMap(AccountSASServices.init) }
+    public var accountServices: AccountSASServices? { self.services.flatMap({ AccountSASServices($0) }) }
 
     /// `srt` as a set; `nil` when absent or malformed.
     public var accountResourceTypes: AccountSASResourceTypes? {
-        self.resourceTypes.flatMap(AccountSASResourceTypes.init)
+        self.resourceTypes.flatMap({ AccountSASResourceTypes($0) })
     }
 
     /// `sp` read as account permissions; `nil` when absent or malformed.
-    public var accountPermissions: AccountSASPermissions? { self.permissions.flatMap(AccountSASPermissions.init) }
+    public var accountPermissions: AccountSASPermissions? { self.permissions.flatMap({ AccountSASPermissions($0) }) }
 
     /// `sp` read as table permissions; `nil` when absent or malformed (including out of order).
-    public var tablePermissions: TableSASPermissions? { self.permissions.flatMap { TableSASPermissions($0) } }
+    public var tablePermissions: TableSASPermissions? { self.permissions.flatMap({ TableSASPermissions($0) }) }
 
     /// `sp` read as queue permissions; `nil` when absent or malformed (including out of order).
-    public var queuePermissions: QueueSASPermissions? { self.permissions.flatMap { QueueSASPermissions($0) } }
+    public var queuePermissions: QueueSASPermissions? { self.permissions.flatMap({ QueueSASPermissions($0) }) }
 }

@@ -6,7 +6,7 @@
 ///
 /// Written in the canonical order `raud`; Azure rejects a table SAS whose letters are out of
 /// that order, so parsing insists on it too.
-public struct TableSASPermissions: OptionSet, Sendable, Hashable, CustomStringConvertible {
+public struct TableSASPermissions: SASLetterSet {
     /// The flags, one bit per letter of `raud`.
     public let rawValue: UInt32
 
@@ -27,26 +27,9 @@ public struct TableSASPermissions: OptionSet, Sendable, Hashable, CustomStringCo
     /// Every table permission, `raud`.
     public static let all: Self = [.read, .add, .update, .delete]
 
-    static let alphabet: [Character] = ["r", "a", "u", "d"]
+    /// Whether Azure insists on the letters in canonical order.
+    public static let requiresCanonicalOrder = true
 
-    /// Parses the letters of an `sp` value.
-    ///
-    /// - Returns: `nil` for a letter outside `raud`, a repeated letter, or letters out of order.
-    public init?(_ text: String) {
-        guard let mask = SASLetterCodec.mask(of: text, alphabet: Self.alphabet, requiringCanonicalOrder: true)
-        else { return nil }
-        self.init(rawValue: mask)
-    }
-
-    /// Parses letters in any order, as stored access policies may hold them.
-    init?(anyOrder text: String) {
-        guard let mask = SASLetterCodec.mask(of: text, alphabet: Self.alphabet, requiringCanonicalOrder: false)
-        else { return nil }
-        self.init(rawValue: mask)
-    }
-
-    /// The letters in canonical order, such as `raud` or `ru`.
-    public var description: String {
-        SASLetterCodec.text(of: self.rawValue, alphabet: Self.alphabet)
-    }
+    /// The letters, in canonical order; bit `n` stands for letter `n`.
+    public static let letters: [Character] = ["r", "a", "u", "d"]
 }
