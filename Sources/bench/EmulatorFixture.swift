@@ -17,6 +17,7 @@ final class EmulatorFixture {
             "baton-bench-\(UUID().uuidString)")
         var configuration = StorageEmulator.Configuration()
         configuration.tablePort = 0
+        configuration.queuePort = nil
         configuration.location = self.location
         configuration.logLevel = .silent
         self.emulator = try StorageEmulator(configuration: configuration)

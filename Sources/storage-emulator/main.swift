@@ -14,6 +14,7 @@ let usage = """
 
       --host ADDRESS         address to bind (default 127.0.0.1)
       --table-port PORT      Table service port (default 10002; 0 picks a free port)
+      --queue-port PORT      Queue service port (default 10001; 0 picks a free port)
       --location DIR         where data is kept (default ./.baton-emulator)
       --in-memory            keep data in memory only; it is lost on exit
       --accounts LIST        extra accounts, "name:key1[:key2];name2:key1" (also AZURITE_ACCOUNTS);
@@ -46,6 +47,7 @@ func parseConfiguration(_ arguments: [String], environment: [String: String]) ->
         switch argument {
         case "--host": configuration.host = value(for: argument)
         case "--table-port": configuration.tablePort = port(for: argument)
+        case "--queue-port": configuration.queuePort = port(for: argument)
         case "--location": configuration.location = URL(fileURLWithPath: value(for: argument))
         case "--in-memory": configuration.inMemory = true
         case "--accounts": accountList = value(for: argument)

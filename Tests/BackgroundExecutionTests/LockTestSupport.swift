@@ -28,6 +28,7 @@ final class LockEnvironment: Sendable {
         if backend == .table {
             var configuration = StorageEmulator.Configuration()
             configuration.tablePort = 0
+            configuration.queuePort = nil
             if let location {
                 configuration.location = location
             } else {

@@ -102,6 +102,7 @@ final class SignedTableClient: Sendable {
     init() throws {
         var configuration = StorageEmulator.Configuration()
         configuration.tablePort = 0
+        configuration.queuePort = nil
         configuration.inMemory = true
         configuration.threadCount = 2
         configuration.accounts = [Self.secondAccount]

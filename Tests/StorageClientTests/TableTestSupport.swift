@@ -24,6 +24,7 @@ final class TestTableService: Sendable {
     init() throws {
         var configuration = StorageEmulator.Configuration()
         configuration.tablePort = 0
+        configuration.queuePort = nil
         configuration.inMemory = true
         configuration.threadCount = 4
         configuration.logLevel = .error

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 from azure.core.credentials import AzureNamedKeyCredential
 from azure.data.tables import TableServiceClient
+from azure.storage.queue import QueueServiceClient
 
 from support import (
     CLIENT_KWARGS,
@@ -26,6 +27,7 @@ from support import (
     default_accounts,
     emulator_binary,
     new_location,
+    queue_connection_string,
     remove_location,
     unique_name,
 )
@@ -168,3 +170,28 @@ def make_table(service):
 def raw(emulator) -> RawTableClient:
     """Signed ``requests`` client for devstoreaccount1 (see support.RawTableClient)."""
     return RawTableClient(emulator.base_url)
+
+
+# ---------------------------------------------------------------------------
+# Queue service clients
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def queue_service(emulator):
+    """A ``QueueServiceClient`` for devstoreaccount1 on the session emulator."""
+    with QueueServiceClient.from_connection_string(
+            queue_connection_string(emulator.queue_endpoint()), **CLIENT_KWARGS) as client:
+        yield client
+
+
+@pytest.fixture
+def queue_client(queue_service):
+    """A fresh, empty queue (default encoding policies), deleted afterwards."""
+    name = unique_name("q")
+    client = queue_service.create_queue(name)
+    yield client
+    try:
+        queue_service.delete_queue(name)
+    except Exception:  # the test may have deleted it
+        pass

@@ -53,6 +53,7 @@ SECOND_ACCOUNT = "batonsecond"
 SECOND_KEY = "av6+QV/NwLKqWmZ4/ub2iptJjGxGho9zGoNic8U4867WfdqsUylqc8cpTBKkC+GjGSxtDzNaNoUsqv/ZlLtWJA=="
 
 LISTEN_PREFIX = "Table service listening on "
+QUEUE_LISTEN_PREFIX = "Queue service listening on "
 
 API_VERSION = "2019-02-02"  # what azure-data-tables 12.7.0 sends
 
@@ -76,10 +77,11 @@ def env_float(name: str, default: float) -> float:
 
 
 class EmulatorProcess:
-    """One ``storage-emulator`` process serving the Table service.
+    """One ``storage-emulator`` process serving the Table and Queue services.
 
-    ``start()`` launches it with ``--table-port 0`` and waits for the flushed
-    ``Table service listening on http://127.0.0.1:<port>/devstoreaccount1`` line;
+    ``start()`` launches it with ``--table-port 0 --queue-port 0`` and waits for the
+    flushed ``Table service listening on http://127.0.0.1:<port>/devstoreaccount1``
+    line and the ``Queue service listening on ...`` line printed after it;
     ``stop()`` sends SIGTERM and returns the exit code; ``restart()`` stops it and
     starts it again on the same ``--location``.
     """
@@ -94,6 +96,9 @@ class EmulatorProcess:
         self.proc: Optional[subprocess.Popen] = None
         self.base_url: Optional[str] = None  # http://127.0.0.1:<port>
         self.port: Optional[int] = None
+        self.queue_base_url: Optional[str] = None  # http://127.0.0.1:<queue port>
+        self.queue_port: Optional[int] = None
+        self._queue_line: Optional[str] = None
         self.stdout_lines: List[str] = []
         self._stderr_path: Optional[Path] = None
         self._stderr_file = None
@@ -105,7 +110,7 @@ class EmulatorProcess:
     # -- helpers ----------------------------------------------------------
 
     def command(self) -> List[str]:
-        cmd = [str(self.binary), "--table-port", "0", "--location", str(self.location), "--host", self.host]
+        cmd = [str(self.binary), "--table-port", "0", "--queue-port", "0", "--location", str(self.location), "--host", self.host]
         if self.accounts:
             cmd += ["--accounts", self.accounts]
         return cmd + self.extra_args
@@ -124,12 +129,19 @@ class EmulatorProcess:
             self.stdout_lines.append(line)
             if not self._listening.is_set() and line.startswith(LISTEN_PREFIX):
                 self._listen_line = line
+            if not self._listening.is_set() and line.startswith(QUEUE_LISTEN_PREFIX):
+                self._queue_line = line
+            if self._listen_line and self._queue_line:
                 self._listening.set()
         stream.close()
 
     def endpoint(self, account: str = DEV_ACCOUNT) -> str:
         assert self.base_url, "emulator not started"
         return f"{self.base_url}/{account}"
+
+    def queue_endpoint(self, account: str = DEV_ACCOUNT) -> str:
+        assert self.queue_base_url, "emulator not started"
+        return f"{self.queue_base_url}/{account}"
 
     # -- lifecycle --------------------------------------------------------
 
@@ -146,6 +158,7 @@ class EmulatorProcess:
         self._stderr_file = open(self._stderr_path, "w")
         self._listening.clear()
         self._listen_line = None
+        self._queue_line = None
         self.stdout_lines = []
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=self._stderr_file, text=True, encoding="utf-8", errors="replace",
@@ -178,6 +191,11 @@ class EmulatorProcess:
         assert parts.path.rstrip("/") == f"/{DEV_ACCOUNT}", f"unexpected listening line: {self._listen_line!r}"
         self.port = parts.port
         self.base_url = f"http://127.0.0.1:{parts.port}"
+        queue_parts = urlsplit(self._queue_line[len(QUEUE_LISTEN_PREFIX):].strip())
+        assert queue_parts.scheme == "http" and queue_parts.port, f"unexpected listening line: {self._queue_line!r}"
+        assert queue_parts.path.rstrip("/") == f"/{DEV_ACCOUNT}", f"unexpected listening line: {self._queue_line!r}"
+        self.queue_port = queue_parts.port
+        self.queue_base_url = f"http://127.0.0.1:{queue_parts.port}"
 
     def stop(self, timeout: Optional[float] = None) -> Optional[int]:
         """SIGTERM, then SIGKILL after ``timeout``; returns the exit code (None if killed)."""
@@ -242,6 +260,11 @@ def remove_location(location: Path) -> None:
 def connection_string(endpoint: str, account: str = DEV_ACCOUNT, key: str = DEV_KEY) -> str:
     return (f"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};"
             f"TableEndpoint={endpoint};")
+
+
+def queue_connection_string(endpoint: str, account: str = DEV_ACCOUNT, key: str = DEV_KEY) -> str:
+    return (f"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};"
+            f"QueueEndpoint={endpoint};")
 
 
 def unique_name(prefix: str = "conf") -> str:

@@ -15,6 +15,8 @@ public final class StorageEmulator: Sendable {
         public var host: String = "127.0.0.1"
         /// The Table service port; 0 picks a free one. `nil` leaves the service off.
         public var tablePort: Int? = 10002
+        /// The Queue service port; 0 picks a free one. `nil` leaves the service off.
+        public var queuePort: Int? = 10001
         /// The directory holding the databases; ignored when ``inMemory``.
         public var location: URL = URL(fileURLWithPath: ".baton-emulator")
         /// Whether to keep everything in memory and lose it on exit.
@@ -44,6 +46,7 @@ public final class StorageEmulator: Sendable {
     public let endpoints: [Endpoint]
     private let servers: [HTTPServer]
     private let tableStore: TableStore?
+    private let queueStore: QueueStore?
 
     /// Opens the stores and starts every configured service.
     ///
@@ -55,6 +58,7 @@ public final class StorageEmulator: Sendable {
         var servers: [HTTPServer] = []
         var endpoints: [Endpoint] = []
         var tableStore: TableStore?
+        var queueStore: QueueStore?
         do {
             if let tablePort = configuration.tablePort {
                 let store = try TableStore(
@@ -70,14 +74,30 @@ public final class StorageEmulator: Sendable {
                 servers.append(server)
                 endpoints.append(Self.endpoint("Table", server: server))
             }
+            if let queuePort = configuration.queuePort {
+                let store = try QueueStore(
+                    location: configuration.inMemory ? .inMemory : .directory(configuration.location))
+                queueStore = store
+                let service = QueueService(store: store, accounts: accounts, log: log)
+                var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: queuePort)
+                serverConfiguration.threadCount = configuration.threadCount
+                serverConfiguration.maximumBodyBytes = QueueService.maximumBodyBytes
+                serverConfiguration.oversizedBodyResponse = { service.oversizedBodyResponse($0) }
+                serverConfiguration.errorLog = { log.log(.warning, "queue http: \($0)") }
+                let server = try HTTPServer(configuration: serverConfiguration) { service.handle($0) }
+                servers.append(server)
+                endpoints.append(Self.endpoint("Queue", server: server))
+            }
         } catch {
             for server in servers { server.shutdown() }
             tableStore?.close()
+            queueStore?.close()
             throw error
         }
         self.servers = servers
         self.endpoints = endpoints
         self.tableStore = tableStore
+        self.queueStore = queueStore
         log.log(
             .info,
             "emulator started: \(endpoints.map { "\($0.service) \($0.url.absoluteString)" }.joined(separator: ", "))")
@@ -98,6 +118,7 @@ public final class StorageEmulator: Sendable {
             server.shutdown()
         }
         self.tableStore?.close()
+        self.queueStore?.close()
     }
 
     private static func endpoint(_ service: String, server: HTTPServer) -> Endpoint {
