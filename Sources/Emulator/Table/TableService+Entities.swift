@@ -76,8 +76,7 @@ extension TableService {
         }
         let entity = try Self.entity(from: stored)
         let entityContext = EntityJSONContext(baseURL: context.baseURL, accountName: account, tableName: address.table)
-        var json = EntityJSON.encode(entity, metadata: metadata, context: entityContext)
-        if let select { json = Self.project(json, onto: select) }
+        let json = EntityJSON.encode(entity, metadata: metadata, context: entityContext, select: select)
         let headers: HTTPHeaders = ["ETag": entity.etag ?? ""]
         return self.jsonResponse(status: 200, body: JSONWriter.bytes(json), metadata: metadata, headers: headers)
     }
@@ -115,18 +114,6 @@ extension TableService {
             names.insert(name)
         }
         return names
-    }
-
-    /// Keeps only the selected properties of an encoded entity, with their type annotations,
-    /// and every `odata.*` member.
-    static func project(_ json: JSONValue, onto names: Set<String>) -> JSONValue {
-        guard case .object(let members) = json else { return json }
-        return .object(
-            members.filter { member in
-                if member.name.hasPrefix("odata.") { return true }
-                let property = member.name.split(separator: "@", maxSplits: 1).first.map(String.init) ?? member.name
-                return names.contains(property)
-            })
     }
 
     /// Refuses bodies that announce Atom or XML: Azure Tables speak only JSON now.

@@ -78,25 +78,8 @@ extension TableService {
             headers.add(name: "x-ms-continuation-NextRowKey", value: ContinuationToken.encode(continuation.rowKey))
         }
         let entityContext = EntityJSONContext(baseURL: context.baseURL, accountName: account, tableName: table)
-        let body: [UInt8]
-        if let select {
-            body = Self.encodeProjectedQuery(entities, select: select, metadata: metadata, context: entityContext)
-        } else {
-            body = EntityJSON.encodeQueryResponse(entities: entities, metadata: metadata, context: entityContext)
-        }
+        let body = EntityJSON.encodeQueryResponse(
+            entities: entities, metadata: metadata, context: entityContext, select: select)
         return self.jsonResponse(status: 200, body: body, metadata: metadata, headers: headers)
-    }
-
-    private static func encodeProjectedQuery(
-        _ entities: [TableEntity], select: Set<String>, metadata: ODataMetadata, context: EntityJSONContext
-    ) -> [UInt8] {
-        let full = EntityJSON.encodeQueryResponse(entities: entities, metadata: metadata, context: context)
-        guard case .object(var members)? = try? JSONParser.parse(full) else { return full }
-        for index in members.indices where members[index].name == "value" {
-            if case .array(let values) = members[index].value {
-                members[index].value = .array(values.map { Self.project($0, onto: select) })
-            }
-        }
-        return JSONWriter.bytes(.object(members))
     }
 }

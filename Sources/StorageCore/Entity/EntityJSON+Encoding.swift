@@ -12,8 +12,12 @@ extension EntityJSON {
     /// its value. Minimal metadata annotates only what JSON cannot express (Int64, DateTime,
     /// Guid, Binary, non-finite Double) and never `Timestamp`; full metadata also annotates
     /// `Timestamp`; no metadata writes no `odata.*` member and no annotation.
-    package static func encode(_ entity: TableEntity, metadata: ODataMetadata, context: EntityJSONContext) -> JSONValue
-    {
+    ///
+    /// - Parameter select: The `$select` names: only these properties (system ones included)
+    ///   are written, with their annotations; `odata.*` members always are. `nil` writes all.
+    package static func encode(
+        _ entity: TableEntity, metadata: ODataMetadata, context: EntityJSONContext, select: Set<String>? = nil
+    ) -> JSONValue {
         var members = [JSONMember]()
         members.reserveCapacity(8 + 2 * entity.properties.count)
         if metadata != .noMetadata {
@@ -21,16 +25,16 @@ extension EntityJSON {
             members.append(JSONMember("odata.metadata", .string(url)))
         }
         Self.appendMembers(of: entity, metadata: metadata, context: context, to: &members)
+        if let select { Self.keepSelected(select, in: &members) }
         return .object(members)
     }
 
     /// The body of a Query Entities response: `{"odata.metadata":"<base>/$metadata#<table>",
     /// "value":[…]}`, each entity without its own `odata.metadata`; no metadata omits it.
     ///
-    /// The caller applies `$select` beforehand by passing entities that hold only the selected
-    /// properties.
+    /// - Parameter select: The `$select` names, applied to every entity as in ``encode(_:metadata:context:select:)``.
     package static func encodeQueryResponse(
-        entities: [TableEntity], metadata: ODataMetadata, context: EntityJSONContext
+        entities: [TableEntity], metadata: ODataMetadata, context: EntityJSONContext, select: Set<String>? = nil
     ) -> [UInt8] {
         var values = [JSONValue]()
         values.reserveCapacity(entities.count)
@@ -38,6 +42,7 @@ extension EntityJSON {
             var members = [JSONMember]()
             members.reserveCapacity(7 + 2 * entity.properties.count)
             Self.appendMembers(of: entity, metadata: metadata, context: context, to: &members)
+            if let select { Self.keepSelected(select, in: &members) }
             values.append(.object(members))
         }
         var envelope = [JSONMember]()
@@ -46,6 +51,15 @@ extension EntityJSON {
         }
         envelope.append(JSONMember("value", .array(values)))
         return JSONWriter.bytes(.object(envelope))
+    }
+
+    /// Drops every member but `odata.*` ones and the selected properties with their annotations.
+    private static func keepSelected(_ names: Set<String>, in members: inout [JSONMember]) {
+        members.removeAll { member in
+            if member.name.hasPrefix("odata.") { return false }
+            let property = member.name.split(separator: "@", maxSplits: 1).first.map(String.init) ?? member.name
+            return !names.contains(property)
+        }
     }
 
     private static func appendMembers(
