@@ -20,11 +20,11 @@ trap cleanup EXIT
 
 echo "== Baton demo"
 echo
-echo "-- 1. The storage emulator (Table and Queue services on free ports, data under $location)"
-"$bin/storage-emulator" --table-port 0 --queue-port 0 --location "$location/data" >"$log" &
+echo "-- 1. The storage emulator (Table, Queue and Jobs services on free ports, data under $location)"
+"$bin/storage-emulator" --table-port 0 --queue-port 0 --jobs-port 0 --location "$location/data" >"$log" &
 emulator_pid=$!
 for _ in $(seq 1 100); do
-    grep -q 'Queue service listening on' "$log" 2>/dev/null && break
+    [ "$(grep -c 'service listening on' "$log" 2>/dev/null)" = 3 ] && break
     sleep 0.1
 done
 cat "$log"

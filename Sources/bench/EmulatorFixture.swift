@@ -16,6 +16,7 @@ final class EmulatorFixture {
         self.location = FileManager.default.temporaryDirectory.appendingPathComponent(
             "baton-bench-\(UUID().uuidString)")
         var configuration = StorageEmulator.Configuration()
+        configuration.jobsPort = nil
         configuration.tablePort = 0
         configuration.queuePort = nil
         configuration.location = self.location

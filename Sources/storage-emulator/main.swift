@@ -15,6 +15,11 @@ let usage = """
       --host ADDRESS         address to bind (default 127.0.0.1)
       --table-port PORT      Table service port (default 10002; 0 picks a free port)
       --queue-port PORT      Queue service port (default 10001; 0 picks a free port)
+      --jobs-port PORT       Jobs service port (default 10003; 0 picks a free port)
+      --jobs-clean-interval MS
+                             how often completed, expired and exhausted jobs are deleted,
+                             in milliseconds (default 60000; 0 turns the cleanup off)
+      --jobs-max-retries N   how many claims a job gets (default 10)
       --location DIR         where data is kept (default ./.baton-emulator)
       --in-memory            keep data in memory only; it is lost on exit
       --accounts LIST        extra accounts, "name:key1[:key2];name2:key1" (also AZURITE_ACCOUNTS);
@@ -43,11 +48,22 @@ func parseConfiguration(_ arguments: [String], environment: [String: String]) ->
         }
         return port
     }
+    func count(for flag: String, minimum: Int) -> Int {
+        let text = value(for: flag)
+        guard let count = Int(text), count >= minimum else {
+            fail("\(flag) must be a whole number of at least \(minimum), not '\(text)'")
+        }
+        return count
+    }
     while let argument = remaining.popFirst() {
         switch argument {
         case "--host": configuration.host = value(for: argument)
         case "--table-port": configuration.tablePort = port(for: argument)
         case "--queue-port": configuration.queuePort = port(for: argument)
+        case "--jobs-port": configuration.jobsPort = port(for: argument)
+        case "--jobs-clean-interval":
+            configuration.jobsCleanInterval = .milliseconds(count(for: argument, minimum: 0))
+        case "--jobs-max-retries": configuration.jobsMaximumRetries = count(for: argument, minimum: 1)
         case "--location": configuration.location = URL(fileURLWithPath: value(for: argument))
         case "--in-memory": configuration.inMemory = true
         case "--accounts": accountList = value(for: argument)
@@ -85,11 +101,6 @@ do {
     exit(1)
 }
 
-// Written unbuffered, so a parent process reading a pipe sees each line at once.
-for line in emulator.listeningLines {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
-
 // Signals are taken as events on the main queue rather than in a handler, so shutting down can
 // wait for requests in progress and close the database normally.
 var signalSources: [any DispatchSourceSignal] = []
@@ -102,5 +113,12 @@ for signalNumber in [SIGINT, SIGTERM] {
     }
     source.resume()
     signalSources.append(source)
+}
+
+// Written unbuffered, so a parent process reading a pipe sees each line at once. Only after the
+// signal handlers are in place: a parent that reads the lines and at once sends SIGTERM must
+// not find the signal ignored and lost between `signal(SIG_IGN)` and `resume()`.
+for line in emulator.listeningLines {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 dispatchMain()

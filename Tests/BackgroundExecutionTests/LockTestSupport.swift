@@ -27,6 +27,7 @@ final class LockEnvironment: Sendable {
         self.backend = backend
         if backend == .table {
             var configuration = StorageEmulator.Configuration()
+            configuration.jobsPort = nil
             configuration.tablePort = 0
             configuration.queuePort = nil
             if let location {

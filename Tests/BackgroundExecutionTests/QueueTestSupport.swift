@@ -30,6 +30,7 @@ final class QueueEnvironment: Sendable {
             var configuration = StorageEmulator.Configuration()
             configuration.tablePort = nil
             configuration.queuePort = 0
+            configuration.jobsPort = nil
             configuration.inMemory = true
             configuration.logLevel = .silent
             self.emulator = try StorageEmulator(configuration: configuration)

@@ -51,6 +51,7 @@ final class SignedQueueClient: Sendable {
         var configuration = StorageEmulator.Configuration()
         configuration.tablePort = nil
         configuration.queuePort = 0
+        configuration.jobsPort = nil
         if let location {
             configuration.location = location
         } else {

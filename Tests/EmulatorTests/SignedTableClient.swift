@@ -101,6 +101,7 @@ final class SignedTableClient: Sendable {
     /// Starts an emulator serving the development account and ``secondAccount``.
     init() throws {
         var configuration = StorageEmulator.Configuration()
+        configuration.jobsPort = nil
         configuration.tablePort = 0
         configuration.queuePort = nil
         configuration.inMemory = true

@@ -17,6 +17,7 @@ final class TestQueueService: Sendable {
         var configuration = StorageEmulator.Configuration()
         configuration.tablePort = nil
         configuration.queuePort = 0
+        configuration.jobsPort = nil
         configuration.inMemory = true
         configuration.threadCount = 4
         configuration.logLevel = .error

@@ -23,6 +23,7 @@ final class TestTableService: Sendable {
 
     init() throws {
         var configuration = StorageEmulator.Configuration()
+        configuration.jobsPort = nil
         configuration.tablePort = 0
         configuration.queuePort = nil
         configuration.inMemory = true

@@ -1,7 +1,7 @@
 """Fixtures for the Table conformance suite.
 
 The session starts one ``storage-emulator`` (``$BATON_EMULATOR``, default
-``<repo>/.build/debug/storage-emulator``) with ``--table-port 0``, a temporary
+``<repo>/.build/debug/storage-emulator``) with ``--table-port 0 --jobs-port 0``, a temporary
 ``--location`` and the extra account ``batonsecond``; every test gets SDK clients
 addressed to ``127.0.0.1`` (never ``localhost``: the SDK would switch to its Cosmos
 dialect, reference §14).  At the end of the session the emulator is sent SIGTERM

@@ -54,6 +54,7 @@ SECOND_KEY = "av6+QV/NwLKqWmZ4/ub2iptJjGxGho9zGoNic8U4867WfdqsUylqc8cpTBKkC+GjGS
 
 LISTEN_PREFIX = "Table service listening on "
 QUEUE_LISTEN_PREFIX = "Queue service listening on "
+JOBS_LISTEN_PREFIX = "Jobs service listening on "
 
 API_VERSION = "2019-02-02"  # what azure-data-tables 12.7.0 sends
 
@@ -79,9 +80,10 @@ def env_float(name: str, default: float) -> float:
 class EmulatorProcess:
     """One ``storage-emulator`` process serving the Table and Queue services.
 
-    ``start()`` launches it with ``--table-port 0 --queue-port 0`` and waits for the
-    flushed ``Table service listening on http://127.0.0.1:<port>/devstoreaccount1``
-    line and the ``Queue service listening on ...`` line printed after it;
+    ``start()`` launches it with ``--table-port 0 --queue-port 0 --jobs-port 0`` and waits
+    for the flushed ``Table service listening on http://127.0.0.1:<port>/devstoreaccount1``,
+    ``Queue service listening on ...`` and ``Jobs service listening on
+    http://127.0.0.1:<port>/v1/jobs`` lines (``jobs_url``);
     ``stop()`` sends SIGTERM and returns the exit code; ``restart()`` stops it and
     starts it again on the same ``--location``.
     """
@@ -105,12 +107,15 @@ class EmulatorProcess:
         self._reader: Optional[threading.Thread] = None
         self._listening = threading.Event()
         self._listen_line: Optional[str] = None
+        self._jobs_listen_line: Optional[str] = None
+        self.jobs_url: Optional[str] = None  # http://127.0.0.1:<port>/v1/jobs
         self.starts = 0
 
     # -- helpers ----------------------------------------------------------
 
     def command(self) -> List[str]:
-        cmd = [str(self.binary), "--table-port", "0", "--queue-port", "0", "--location", str(self.location), "--host", self.host]
+        cmd = [str(self.binary), "--table-port", "0", "--queue-port", "0", "--jobs-port", "0",
+               "--location", str(self.location), "--host", self.host]
         if self.accounts:
             cmd += ["--accounts", self.accounts]
         return cmd + self.extra_args
@@ -127,11 +132,13 @@ class EmulatorProcess:
         for line in stream:
             line = line.rstrip("\r\n")
             self.stdout_lines.append(line)
-            if not self._listening.is_set() and line.startswith(LISTEN_PREFIX):
+            if self._listen_line is None and line.startswith(LISTEN_PREFIX):
                 self._listen_line = line
-            if not self._listening.is_set() and line.startswith(QUEUE_LISTEN_PREFIX):
+            if self._queue_line is None and line.startswith(QUEUE_LISTEN_PREFIX):
                 self._queue_line = line
-            if self._listen_line and self._queue_line:
+            if self._jobs_listen_line is None and line.startswith(JOBS_LISTEN_PREFIX):
+                self._jobs_listen_line = line
+            if not self._listening.is_set() and self._listen_line and self._queue_line and self._jobs_listen_line:
                 self._listening.set()
         stream.close()
 
@@ -159,6 +166,8 @@ class EmulatorProcess:
         self._listening.clear()
         self._listen_line = None
         self._queue_line = None
+        self._jobs_listen_line = None
+        self.jobs_url = None
         self.stdout_lines = []
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=self._stderr_file, text=True, encoding="utf-8", errors="replace",
@@ -179,7 +188,8 @@ class EmulatorProcess:
             self._stderr_file = None
             self.proc = None  # nothing left to stop
             why = (f"exited with code {exited}" if exited is not None
-                   else f"printed no '{LISTEN_PREFIX}...' line within {timeout:.0f}s")
+                   else f"printed no '{LISTEN_PREFIX}...', '{QUEUE_LISTEN_PREFIX}...' and "
+                        f"'{JOBS_LISTEN_PREFIX}...' lines within {timeout:.0f}s")
             pytest.fail(
                 f"storage-emulator {why}.\ncommand: {' '.join(self.command())}\n"
                 f"stdout:\n{os.linesep.join(self.stdout_lines) or '(empty)'}\n"
@@ -196,6 +206,11 @@ class EmulatorProcess:
         assert queue_parts.path.rstrip("/") == f"/{DEV_ACCOUNT}", f"unexpected listening line: {self._queue_line!r}"
         self.queue_port = queue_parts.port
         self.queue_base_url = f"http://127.0.0.1:{queue_parts.port}"
+        jobs_url = self._jobs_listen_line[len(JOBS_LISTEN_PREFIX):].strip()
+        jobs_parts = urlsplit(jobs_url)
+        assert jobs_parts.scheme == "http" and jobs_parts.hostname == "127.0.0.1" and jobs_parts.port \
+            and jobs_parts.path == "/v1/jobs", f"unexpected listening line: {self._jobs_listen_line!r}"
+        self.jobs_url = jobs_url
 
     def stop(self, timeout: Optional[float] = None) -> Optional[int]:
         """SIGTERM, then SIGKILL after ``timeout``; returns the exit code (None if killed)."""

@@ -17,6 +17,13 @@ public final class StorageEmulator: Sendable {
         public var tablePort: Int? = 10002
         /// The Queue service port; 0 picks a free one. `nil` leaves the service off.
         public var queuePort: Int? = 10001
+        /// The Jobs service port; 0 picks a free one. `nil` leaves the service off.
+        public var jobsPort: Int? = 10003
+        /// How often the Jobs service deletes completed, expired and exhausted jobs; zero turns
+        /// the cleanup off. The default is 60 seconds.
+        public var jobsCleanInterval: Duration = .seconds(60)
+        /// How many claims a job gets before it is no longer handed out (`max_retries`).
+        public var jobsMaximumRetries: Int = 10
         /// The directory holding the databases; ignored when ``inMemory``.
         public var location: URL = URL(fileURLWithPath: ".baton-emulator")
         /// Whether to keep everything in memory and lose it on exit.
@@ -47,6 +54,7 @@ public final class StorageEmulator: Sendable {
     private let servers: [HTTPServer]
     private let tableStore: TableStore?
     private let queueStore: QueueStore?
+    private let jobs: JobsRuntime?
 
     /// Opens the stores and starts every configured service.
     ///
@@ -59,6 +67,7 @@ public final class StorageEmulator: Sendable {
         var endpoints: [Endpoint] = []
         var tableStore: TableStore?
         var queueStore: QueueStore?
+        var jobs: JobsRuntime?
         do {
             if let tablePort = configuration.tablePort {
                 let store = try TableStore(
@@ -88,16 +97,23 @@ public final class StorageEmulator: Sendable {
                 servers.append(server)
                 endpoints.append(Self.endpoint("Queue", server: server))
             }
+            if let jobsPort = configuration.jobsPort {
+                let runtime = try JobsRuntime(configuration: configuration, port: jobsPort, log: log)
+                jobs = runtime
+                endpoints.append(runtime.endpoint)
+            }
         } catch {
             for server in servers { server.shutdown() }
             tableStore?.close()
             queueStore?.close()
+            jobs?.shutdown()
             throw error
         }
         self.servers = servers
         self.endpoints = endpoints
         self.tableStore = tableStore
         self.queueStore = queueStore
+        self.jobs = jobs
         log.log(
             .info,
             "emulator started: \(endpoints.map { "\($0.service) \($0.url.absoluteString)" }.joined(separator: ", "))")
@@ -119,6 +135,7 @@ public final class StorageEmulator: Sendable {
         }
         self.tableStore?.close()
         self.queueStore?.close()
+        self.jobs?.shutdown()
     }
 
     private static func endpoint(_ service: String, server: HTTPServer) -> Endpoint {

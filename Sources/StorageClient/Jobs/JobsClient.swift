@@ -1,0 +1,77 @@
+//===----------------------------------------------------------------------===//
+// Baton — background work run exactly once across many service instances.
+//===----------------------------------------------------------------------===//
+
+import StorageCore
+
+/// A client of a pip-services Jobs service, or of the emulator's Jobs port, which speaks the
+/// same commandable-HTTP dialect.
+///
+/// ```swift
+/// let jobs = JobsClient()   // http://127.0.0.1:10003
+/// _ = try await jobs.addUniqueJob(NewJob(type: "AnalysisOfNewFiles", refId: "2024-06-01"))
+/// if let job = try await jobs.startJob(type: "AnalysisOfNewFiles", timeout: .seconds(60)) {
+///     try await analyse(job)
+///     _ = try await jobs.completeJob(id: job.id, lockToken: job.lockToken)
+/// }
+/// ```
+///
+/// Every command is `POST <base>/v1/jobs/<command>?correlation_id=…` with a JSON object of
+/// named arguments; a result comes back as JSON with status 200, no result (nothing claimable,
+/// no such job) as `204 No Content`. The dialect is plain JSON: no storage signing.
+///
+/// **Errors.** A refusal by the service throws ``StorageCore/JobsError`` decoded from its error
+/// JSON (a stale lock token is a conflict). A failure to get any answer throws the transport's
+/// ``TransportError`` unchanged: check ``TransportError/Code/mayHaveReachedServer`` before
+/// assuming a write did not happen.
+///
+/// **No retries.** Every command makes exactly one attempt.
+///
+/// The client holds no mutable state and is safe to share between tasks.
+public final class JobsClient: Sendable {
+    /// Where commands go and how long each may take.
+    public let configuration: Configuration
+    /// What sends requests.
+    let transport: any HTTPTransport
+
+    /// Creates a client; nothing is sent until a command is called.
+    ///
+    /// - Parameters:
+    ///   - configuration: The base URL and the timeout.
+    ///   - transport: What sends requests; ``CurlTransport/shared`` unless a test or a wrapper
+    ///     gives another.
+    public init(configuration: Configuration = Configuration(), transport: any HTTPTransport = CurlTransport.shared) {
+        self.configuration = configuration
+        self.transport = transport
+    }
+
+    /// Sends one command and returns its result, or `nil` for `204 No Content`.
+    ///
+    /// - Throws: ``StorageCore/JobsError`` when the service refuses the command or answers with
+    ///   something that is not JSON; ``TransportError`` when no answer arrived.
+    func call(_ command: String, correlationId: String?, arguments: [JSONMember]) async throws -> JSONValue? {
+        var base = self.configuration.baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        var url = "\(base)/v1/jobs/\(command)"
+        if let correlationId {
+            url += "?correlation_id=\(PercentEncoding.encode(correlationId))"
+        }
+        let request = HTTPClientRequest(
+            method: "POST", url: url,
+            headers: ["Content-Type": "application/json", "Accept": "application/json"],
+            body: JSONWriter.bytes(.object(arguments)), timeout: self.configuration.timeout)
+        let response = try await self.transport.execute(request)
+        if response.status == 204 { return nil }
+        let document = response.body.isEmpty ? nil : try? JSONParser.parse(response.body)
+        guard (200..<300).contains(response.status) else {
+            throw JobsError(json: document ?? .object([]), status: response.status)
+        }
+        guard let document else {
+            throw JobsError(
+                type: "InvalidResponseException", category: "Internal", code: "INVALID_RESPONSE",
+                status: response.status, message: "\(command) answered \(response.status) without a JSON body",
+                correlationId: correlationId)
+        }
+        return document
+    }
+}
