@@ -78,6 +78,7 @@ bench: deps
 	$(SWIFT) build -c release --product bench
 	.build/release/bench transport
 	.build/release/bench table
+	.build/release/bench queue
 	.build/release/bench lock
 
 clean:

@@ -18,6 +18,9 @@ let usage = """
       table [--quick]
           TableClient against the in-process emulator on disk: insert, point read, If-Match
           replace, 100-entity query page, at concurrency 1 and 16.
+      queue [--quick]
+          QueueClient against the in-process emulator on disk: put, and get + delete, at
+          concurrency 1 and 16.
       lock [--quick]
           TableLock against the in-process emulator: uncontended cycles at concurrency 1 and 16,
           and hand-overs between 8 contenders on one key.
@@ -35,6 +38,8 @@ do {
         try await TransportBenchmark(options: options).run()
     case "table":
         try await TableBenchmark(options: try BenchmarkOptions(Array(arguments.dropFirst()))).run()
+    case "queue":
+        try await QueueBenchmark(options: try BenchmarkOptions(Array(arguments.dropFirst()))).run()
     case "lock":
         try await LockBenchmark(options: try BenchmarkOptions(Array(arguments.dropFirst()))).run()
     default:
