@@ -90,6 +90,16 @@ func parseConfiguration(_ arguments: [String], environment: [String: String]) ->
     return configuration
 }
 
+// Block SIGINT and SIGTERM before any other thread exists, so every thread inherits the block and
+// the signals wait, pending, for the one thread that takes them with sigwait (below). A signal
+// delivered to any other thread would otherwise kill the process, or be lost, instead of shutting
+// down cleanly.
+var shutdownSignals = sigset_t()
+sigemptyset(&shutdownSignals)
+sigaddset(&shutdownSignals, SIGINT)
+sigaddset(&shutdownSignals, SIGTERM)
+pthread_sigmask(SIG_BLOCK, &shutdownSignals, nil)
+
 let configuration = parseConfiguration(
     Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
 
@@ -101,24 +111,26 @@ do {
     exit(1)
 }
 
-// Signals are taken as events on the main queue rather than in a handler, so shutting down can
-// wait for requests in progress and close the database normally.
-var signalSources: [any DispatchSourceSignal] = []
-for signalNumber in [SIGINT, SIGTERM] {
-    signal(signalNumber, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
-    source.setEventHandler {
-        emulator.shutdown()
-        exit(0)
-    }
-    source.resume()
-    signalSources.append(source)
+// One thread waits for the shutdown signals, so shutting down can wait for requests in progress
+// and close the databases normally, outside any signal handler.
+let awaitedSignals = shutdownSignals
+let signalWaiter = Thread {
+    var signals = awaitedSignals
+    var received: Int32 = 0
+    sigwait(&signals, &received)
+    emulator.shutdown()
+    exit(0)
 }
+signalWaiter.name = "shutdown-signals"
+signalWaiter.start()
 
 // Written unbuffered, so a parent process reading a pipe sees each line at once. Only after the
-// signal handlers are in place: a parent that reads the lines and at once sends SIGTERM must
-// not find the signal ignored and lost between `signal(SIG_IGN)` and `resume()`.
+// signals are blocked and awaited: a parent that reads the lines and at once sends SIGTERM gets a
+// clean shutdown.
 for line in emulator.listeningLines {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
-dispatchMain()
+// The main thread has nothing more to do; it keeps the signals blocked and waits.
+while true {
+    sleep(3600)
+}
