@@ -9,7 +9,7 @@ SWIFT_SOURCES := Sources Tests Package.swift
 SIGNING_VECTORS := Tests/StorageCoreTests/Fixtures/signing-vectors.json
 SAS_VECTORS := Tests/StorageCoreTests/Fixtures/sas-vectors.json
 
-.PHONY: all deps venv build release test swift-test conformance lint format vectors vectors-check demo bench clean
+.PHONY: all deps venv build release test swift-test conformance lint format vectors vectors-check demo demo-locks bench clean
 
 all: build
 
@@ -66,12 +66,18 @@ vectors-check: venv
 		|| { echo "$(SAS_VECTORS) differs from what the SDKs generate; run 'make vectors'"; exit 1; }
 	@echo "vectors: the committed signing and SAS fixtures match the SDKs' output"
 
-## demo: build and run the main job on the embedded emulator
+## demo: the main job — the analyser on all three strategies against the embedded emulator
 demo: deps
+	$(SWIFT) build -c release --product storage-emulator
+	$(SWIFT) build -c release --product analyser
+	scripts/demo-analyser.sh
+
+## demo-locks: three lock-worker processes taking turns on one TableLock, and the transport's speed
+demo-locks: deps
 	$(SWIFT) build -c release --product storage-emulator
 	$(SWIFT) build -c release --product bench
 	$(SWIFT) build -c release --product lock-contender
-	scripts/demo.sh
+	scripts/demo-locks.sh
 
 ## bench: measure, in release mode
 bench: deps

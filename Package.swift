@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "StorageClient", targets: ["StorageClient"]),
         .library(name: "Emulator", targets: ["Emulator"]),
         .library(name: "BackgroundExecution", targets: ["BackgroundExecution"]),
+        .library(name: "Analyser", targets: ["Analyser"]),
         .executable(name: "storage-emulator", targets: ["storage-emulator"]),
         .executable(name: "analyser", targets: ["analyser"]),
         .executable(name: "bench", targets: ["bench"]),
@@ -27,13 +28,17 @@ let package = Package(
         .target(name: "BackgroundExecution", dependencies: ["StorageCore", "StorageClient"]),
 
         .executableTarget(name: "storage-emulator", dependencies: ["Emulator"]),
-        .executableTarget(name: "analyser", dependencies: ["StorageClient"]),
+        .target(name: "Analyser", dependencies: ["BackgroundExecution", "StorageClient", "StorageCore"]),
+        .executableTarget(name: "analyser", dependencies: ["Analyser", "StorageCore"]),
         .executableTarget(name: "bench", dependencies: ["StorageClient", "Emulator", "BackgroundExecution"]),
 
         .testTarget(
             name: "StorageCoreTests", dependencies: ["StorageCore"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "StorageClientTests", dependencies: ["StorageClient", "Emulator"]),
+        // The end-to-end tests start real `analyser` worker processes and kill one of each strategy.
+        .testTarget(
+            name: "AnalyserTests", dependencies: ["Analyser", "Emulator", "StorageClient", "StorageCore", "analyser"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "StorageClient"]),
         .testTarget(
             name: "BackgroundExecutionTests", dependencies: ["BackgroundExecution", "Emulator", "lock-contender"]),
