@@ -38,7 +38,7 @@ struct AnalysisTables: Sendable {
         if let failure = analysis.failure { properties["Error"] = .string(failure) }
         if let fence { properties["Fence"] = .int64(fence) }
         let entity = TableEntity(
-            partitionKey: strategy.rawValue, rowKey: RowKeyEscaping.encode(fileName), properties: properties)
+            partitionKey: strategy.rawValue, rowKey: TableKeyEscaping.escape(fileName), properties: properties)
         do {
             _ = try await self.results.insert(entity)
             return .recorded
@@ -52,7 +52,7 @@ struct AnalysisTables: Sendable {
         var names = Set<String>()
         let query = self.results.query(filter: .equal("PartitionKey", .string(strategy.rawValue)), select: ["RowKey"])
         for try await entity in query {
-            names.insert(RowKeyEscaping.decode(entity.rowKey) ?? entity.rowKey)
+            names.insert(TableKeyEscaping.unescape(entity.rowKey) ?? entity.rowKey)
         }
         return names
     }
@@ -61,7 +61,7 @@ struct AnalysisTables: Sendable {
     func results(strategy: AnalysisStrategy) async throws -> [String: TableEntity] {
         var rows: [String: TableEntity] = [:]
         for try await entity in self.results.query(filter: .equal("PartitionKey", .string(strategy.rawValue))) {
-            rows[RowKeyEscaping.decode(entity.rowKey) ?? entity.rowKey] = entity
+            rows[TableKeyEscaping.unescape(entity.rowKey) ?? entity.rowKey] = entity
         }
         return rows
     }

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import StorageCore
 import Testing
 
 @testable import Analyser
@@ -81,11 +82,11 @@ import Testing
 
     @Test func rowKeysRoundTrip() {
         for name in ["plain.png", "a/b\\c#d?e%f.jpg", "tab\there", "ünïcødé.gif"] {
-            let encoded = RowKeyEscaping.encode(name)
+            let encoded = TableKeyEscaping.escape(name)
             #expect(!encoded.contains("/") && !encoded.contains("#") && !encoded.contains("?"))
-            #expect(RowKeyEscaping.decode(encoded) == name)
+            #expect(TableKeyEscaping.unescape(encoded) == name)
         }
-        #expect(RowKeyEscaping.encode("plain.png") == "plain.png")
+        #expect(TableKeyEscaping.escape("plain.png") == "plain.png")
     }
 
     @Test func directoryStoreWritesAtomicallyAndHidesPartialFiles() async throws {
