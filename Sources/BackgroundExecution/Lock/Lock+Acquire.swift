@@ -38,64 +38,12 @@ extension Lock {
     ) async throws -> Result {
         let lease = try await self.acquire(key: key, ttl: ttl, timeout: timeout)
         do {
-            let result = try await Self.run(body, holding: lease)
+            let result = try await lease.whileHolding(body)
             try? await lease.release()
             return result
         } catch {
             try? await lease.release()
             throw error
-        }
-    }
-
-    /// The body and the renewal loop race: the first to finish decides.
-    static func run<Result: Sendable>(
-        _ body: @escaping @Sendable (LockLease) async throws -> Result, holding lease: LockLease
-    ) async throws -> Result {
-        try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await body(lease) }
-            group.addTask {
-                await Self.keepRenewing(lease)
-                return nil
-            }
-            defer { group.cancelAll() }
-            while let outcome = try await group.next() {
-                if let result = outcome {
-                    guard lease.status != .lost else { break }
-                    return result
-                }
-                // The renewal loop only returns when the lease is lost (or on cancellation).
-                if lease.status == .lost || !lease.isValid { break }
-            }
-            throw LockError.leaseLost(key: lease.key, reason: "it expired or was taken over while the work ran")
-        }
-    }
-
-    /// Renews `lease` every third of its TTL until it is lost or the task is cancelled.
-    ///
-    /// A renewal that fails for lack of an answer is retried at the next beat; the lease is
-    /// declared lost once its validity runs out without a successful renewal.
-    static func keepRenewing(_ lease: LockLease) async {
-        let beat = lease.ttl / 3
-        while !Task.isCancelled {
-            let wakeUp = min(ContinuousClock.now + beat, lease.validUntil)
-            do {
-                try await Task.sleep(until: wakeUp, clock: .continuous)
-            } catch {
-                return
-            }
-            if ContinuousClock.now >= lease.validUntil {
-                lease.markLost()
-                return
-            }
-            do {
-                try await lease.renew()
-            } catch let error as LockError where error.code == .leaseLost {
-                lease.markLost()
-                return
-            } catch {
-                // No answer from the store: try again at the next beat while the lease lasts.
-                continue
-            }
         }
     }
 }

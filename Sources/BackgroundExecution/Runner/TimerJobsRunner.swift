@@ -63,9 +63,6 @@ public final class TimerJobsRunner: Sendable {
     }
 
     private struct State {
-        var stopped = false
-        var busy = false
-        var sleeper: Task<Void, Never>?
         var statistics = Statistics()
     }
 
@@ -82,6 +79,7 @@ public final class TimerJobsRunner: Sendable {
     private let work: @Sendable (Job) async throws -> Void
     private let onError: @Sendable (any Error) -> Void
     private let state = Mutex(State())
+    private let loop: TickLoop
 
     /// Creates a runner; nothing happens until ``run()``.
     ///
@@ -101,6 +99,7 @@ public final class TimerJobsRunner: Sendable {
         self.jobs = jobs
         self.type = type
         self.interval = interval
+        self.loop = TickLoop(interval: interval)
         self.timeout = timeout
         self.correlationId = correlationId
         self.work = work
@@ -109,49 +108,25 @@ public final class TimerJobsRunner: Sendable {
 
     /// What the runner has done so far.
     public var statistics: Statistics {
-        self.state.withLock { $0.statistics }
+        var statistics = self.state.withLock { $0.statistics }
+        let counts = self.loop.counts
+        statistics.ticks = counts.ticks
+        statistics.skippedBusy = counts.skippedBusy
+        return statistics
     }
 
     /// Ticks until ``stop()`` is called or the task is cancelled, then waits for the job in
     /// progress to finish (and be completed or aborted) before returning.
     public func run() async {
-        await withTaskGroup(of: Void.self) { group in
-            var nextTick = ContinuousClock.now
-            while !self.state.withLock({ $0.stopped }) && !Task.isCancelled {
-                let startWork = self.state.withLock { state -> Bool in
-                    state.statistics.ticks += 1
-                    guard !state.busy else {
-                        state.statistics.skippedBusy += 1
-                        return false
-                    }
-                    state.busy = true
-                    return true
-                }
-                if startWork {
-                    group.addTask { await self.tick() }
-                }
-                nextTick += self.interval
-                if nextTick < ContinuousClock.now {
-                    // Fell behind (a paused process): resume the rhythm from now, skipping missed ticks.
-                    nextTick = ContinuousClock.now + self.interval
-                }
-                await self.sleep(until: nextTick)
-            }
-            await group.waitForAll()
-        }
+        await self.loop.run { await self.tick() }
     }
 
     /// Stops ticking; ``run()`` returns once the job in progress has finished. Idempotent.
     public func stop() {
-        let sleeper = self.state.withLock { state -> Task<Void, Never>? in
-            state.stopped = true
-            return state.sleeper
-        }
-        sleeper?.cancel()
+        self.loop.stop()
     }
 
     private func tick() async {
-        defer { self.state.withLock { $0.busy = false } }
         let job: Job
         do {
             guard
@@ -285,20 +260,5 @@ public final class TimerJobsRunner: Sendable {
     private func report(_ error: any Error) {
         self.state.withLock { $0.statistics.failures += 1 }
         self.onError(error)
-    }
-
-    private func sleep(until deadline: ContinuousClock.Instant) async {
-        let sleeper = Task { _ = try? await Task.sleep(until: deadline, clock: .continuous) }
-        let proceed = self.state.withLock { state -> Bool in
-            guard !state.stopped else { return false }
-            state.sleeper = sleeper
-            return true
-        }
-        if !proceed { sleeper.cancel() }
-        await withTaskCancellationHandler {
-            await sleeper.value
-        } onCancel: {
-            sleeper.cancel()
-        }
     }
 }

@@ -37,9 +37,6 @@ public final class TimerLockRunner: Sendable {
     }
 
     private struct State {
-        var stopped = false
-        var busy = false
-        var sleeper: Task<Void, Never>?
         var statistics = Statistics()
     }
 
@@ -54,6 +51,7 @@ public final class TimerLockRunner: Sendable {
     private let work: @Sendable (LockLease) async throws -> Void
     private let onError: @Sendable (any Error) -> Void
     private let state = Mutex(State())
+    private let loop: TickLoop
 
     /// Creates a runner; nothing happens until ``run()``.
     ///
@@ -68,6 +66,7 @@ public final class TimerLockRunner: Sendable {
         self.lock = lock
         self.key = key
         self.interval = interval
+        self.loop = TickLoop(interval: interval)
         self.ttl = ttl
         self.work = work
         self.onError = onError
@@ -75,56 +74,32 @@ public final class TimerLockRunner: Sendable {
 
     /// What the runner has done so far.
     public var statistics: Statistics {
-        self.state.withLock { $0.statistics }
+        var statistics = self.state.withLock { $0.statistics }
+        let counts = self.loop.counts
+        statistics.ticks = counts.ticks
+        statistics.skippedBusy = counts.skippedBusy
+        return statistics
     }
 
     /// Ticks until ``stop()`` is called or the task is cancelled, then waits for work in
     /// progress to finish (and release its lock) before returning.
     public func run() async {
-        await withTaskGroup(of: Void.self) { group in
-            var nextTick = ContinuousClock.now
-            while !self.state.withLock({ $0.stopped }) && !Task.isCancelled {
-                let startWork = self.state.withLock { state -> Bool in
-                    state.statistics.ticks += 1
-                    guard !state.busy else {
-                        state.statistics.skippedBusy += 1
-                        return false
-                    }
-                    state.busy = true
-                    return true
-                }
-                if startWork {
-                    group.addTask { await self.tick() }
-                }
-                nextTick += self.interval
-                if nextTick < ContinuousClock.now {
-                    // Fell behind (a paused process): resume the rhythm from now, skipping missed ticks.
-                    nextTick = ContinuousClock.now + self.interval
-                }
-                await self.sleep(until: nextTick)
-            }
-            await group.waitForAll()
-        }
+        await self.loop.run { await self.tick() }
     }
 
     /// Stops ticking; ``run()`` returns once work in progress has finished. Idempotent.
     public func stop() {
-        let sleeper = self.state.withLock { state -> Task<Void, Never>? in
-            state.stopped = true
-            return state.sleeper
-        }
-        sleeper?.cancel()
+        self.loop.stop()
     }
 
     private func tick() async {
-        defer { self.state.withLock { $0.busy = false } }
         do {
             guard let lease = try await self.lock.tryAcquire(key: self.key, ttl: self.ttl) else {
                 self.state.withLock { $0.statistics.skippedHeldElsewhere += 1 }
                 return
             }
             do {
-                _ = try await MemoryLock.run(self.work, holding: lease)
+                _ = try await lease.whileHolding(self.work)
                 try? await lease.release()
                 self.state.withLock { $0.statistics.runs += 1 }
             } catch {
@@ -134,21 +109,6 @@ public final class TimerLockRunner: Sendable {
         } catch {
             self.state.withLock { $0.statistics.failures += 1 }
             self.onError(error)
-        }
-    }
-
-    private func sleep(until deadline: ContinuousClock.Instant) async {
-        let sleeper = Task { _ = try? await Task.sleep(until: deadline, clock: .continuous) }
-        let proceed = self.state.withLock { state -> Bool in
-            guard !state.stopped else { return false }
-            state.sleeper = sleeper
-            return true
-        }
-        if !proceed { sleeper.cancel() }
-        await withTaskCancellationHandler {
-            await sleeper.value
-        } onCancel: {
-            sleeper.cancel()
         }
     }
 }
