@@ -30,12 +30,7 @@ extension QueueService {
             return HTTPServerResponse(status: 202)
         case ("stats", "GET"):
             try self.authorize(credential, context, .getQueueServiceStatistics)
-            // One emulator is its own replica: always live, synced now.
-            let xml =
-                QueueMessageXML.declaration + "<StorageServiceStats><GeoReplication>"
-                + "<Status>live</Status><LastSyncTime>\(HTTPDate.string(from: Date()))</LastSyncTime>"
-                + "</GeoReplication></StorageServiceStats>"
-            return Self.xmlResponse(status: 200, body: Array(xml.utf8))
+            return Self.xmlResponse(status: 200, body: ServicePropertiesDocument.statistics())
         case (.some("properties"), _), (.some("stats"), _):
             throw .methodNotAllowed()
         default:

@@ -41,7 +41,7 @@ package final class QueueService: Sendable {
         } catch {
             response = self.errorResponse(error, request: request, requestID: requestID)
         }
-        self.addCommonHeaders(to: &response, request: request, requestID: requestID)
+        response.addStorageHeaders(for: request, requestID: requestID)
         if request.method == "HEAD" { response.body = [] }
         self.log.log(
             .info,
@@ -55,7 +55,7 @@ package final class QueueService: Sendable {
         let requestID = UUID().uuidString.lowercased()
         var response = self.errorResponse(
             QueueServiceError.bodyTooLarge(limit: Self.maximumBodyBytes), request: request, requestID: requestID)
-        self.addCommonHeaders(to: &response, request: request, requestID: requestID)
+        response.addStorageHeaders(for: request, requestID: requestID)
         return response
     }
 
@@ -158,18 +158,6 @@ package final class QueueService: Sendable {
     }
 
     // MARK: - Responses
-
-    /// Headers every answer carries, success or failure.
-    private func addCommonHeaders(to response: inout HTTPServerResponse, request: HTTPServerRequest, requestID: String)
-    {
-        response.headers.replaceOrAdd(name: "x-ms-request-id", value: requestID)
-        response.headers.replaceOrAdd(name: "x-ms-version", value: request.headers["x-ms-version"] ?? "2019-02-02")
-        response.headers.replaceOrAdd(name: "Date", value: HTTPDate.string(from: Date()))
-        if let clientRequestID = request.headers["x-ms-client-request-id"] {
-            response.headers.replaceOrAdd(name: "x-ms-client-request-id", value: clientRequestID)
-        }
-        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-cache")
-    }
 
     /// An XML body with `Content-Type: application/xml`.
     static func xmlResponse(status: Int, body: [UInt8], headers: HTTPHeaders = [:]) -> HTTPServerResponse {

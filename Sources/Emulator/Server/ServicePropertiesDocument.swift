@@ -50,6 +50,16 @@ enum ServicePropertiesDocument {
         return Self.write(elements)
     }
 
+    /// Get Service Stats: one emulator is its own replica, so replication is always live and
+    /// synced now.
+    static func statistics() -> [UInt8] {
+        let xml =
+            #"<?xml version="1.0" encoding="utf-8"?><StorageServiceStats><GeoReplication>"#
+            + "<Status>live</Status><LastSyncTime>\(HTTPDate.string(from: Date()))</LastSyncTime>"
+            + "</GeoReplication></StorageServiceStats>"
+        return Array(xml.utf8)
+    }
+
     private static func write(_ elements: [String: String]) -> [UInt8] {
         var xml = #"<?xml version="1.0" encoding="utf-8"?><StorageServiceProperties>"#
         for name in Self.elementNames {

@@ -31,12 +31,7 @@ extension TableService {
             return HTTPServerResponse(status: 202)
         case ("stats", "GET"):
             try self.authorize(credential, context, .getTableServiceStatistics)
-            // One emulator is its own replica: always live, synced now.
-            let xml =
-                #"<?xml version="1.0" encoding="utf-8"?><StorageServiceStats><GeoReplication>"#
-                + "<Status>live</Status><LastSyncTime>\(HTTPDate.string(from: Date()))</LastSyncTime>"
-                + "</GeoReplication></StorageServiceStats>"
-            return Self.xmlResponse(status: 200, body: Array(xml.utf8))
+            return Self.xmlResponse(status: 200, body: ServicePropertiesDocument.statistics())
         case (.some("properties"), _), (.some("stats"), _):
             throw .methodNotAllowed()
         default:

@@ -38,7 +38,7 @@ package final class TableService: Sendable {
         } catch {
             response = self.errorResponse(error, request: request, requestID: requestID)
         }
-        self.addCommonHeaders(to: &response, request: request, requestID: requestID)
+        response.addStorageHeaders(for: request, requestID: requestID)
         self.log.log(
             .info,
             "table \(context?.account.name ?? "-") \(request.method) \(request.target) -> \(response.status)"
@@ -51,7 +51,7 @@ package final class TableService: Sendable {
         let requestID = UUID().uuidString.lowercased()
         var response = self.errorResponse(
             StorageError.requestBodyTooLarge(limit: Self.maximumBodyBytes), request: request, requestID: requestID)
-        self.addCommonHeaders(to: &response, request: request, requestID: requestID)
+        response.addStorageHeaders(for: request, requestID: requestID)
         return response
     }
 
@@ -159,20 +159,6 @@ package final class TableService: Sendable {
     }
 
     // MARK: - Responses
-
-    /// Headers every answer carries, success or failure.
-    private func addCommonHeaders(to response: inout HTTPServerResponse, request: HTTPServerRequest, requestID: String)
-    {
-        response.headers.replaceOrAdd(name: "x-ms-request-id", value: requestID)
-        response.headers.replaceOrAdd(name: "x-ms-version", value: request.headers["x-ms-version"] ?? "2019-02-02")
-        response.headers.replaceOrAdd(name: "Date", value: HTTPDate.string(from: Date()))
-        if let clientRequestID = request.headers["x-ms-client-request-id"] {
-            // The Python SDK raises if the echo differs in any byte.
-            response.headers.replaceOrAdd(name: "x-ms-client-request-id", value: clientRequestID)
-        }
-        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-cache")
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-    }
 
     /// A JSON body answered with the metadata level's content type.
     func jsonResponse(
