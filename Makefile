@@ -9,7 +9,7 @@ SWIFT_SOURCES := Sources Tests Package.swift
 SIGNING_VECTORS := Tests/StorageCoreTests/Fixtures/signing-vectors.json
 SAS_VECTORS := Tests/StorageCoreTests/Fixtures/sas-vectors.json
 
-.PHONY: all deps venv build release test swift-test conformance lint format vectors vectors-check demo demo-locks bench clean
+.PHONY: all deps venv build release test swift-test conformance lint format vectors vectors-check demo demo-locks bench clean load load-quick chaos
 
 all: build
 
@@ -31,8 +31,9 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## test: everything CI runs — lint, the Swift test suites, the SDK conformance suite, the vector checks
-test: deps venv lint swift-test conformance vectors-check
+## test: everything CI runs — lint, the Swift test suites, the SDK conformance suite, the vector checks,
+## and a short load run
+test: deps venv lint swift-test conformance vectors-check load-quick
 
 # Serially: several tests block on sockets, pipes and child processes, and the lock tests
 # measure leases in wall-clock time; run side by side on a 2-core machine, the blocking ones
@@ -44,6 +45,23 @@ swift-test:
 conformance: venv
 	$(SWIFT) build --product storage-emulator
 	BATON_EMULATOR=$(CURDIR)/.build/debug/storage-emulator $(VENV)/bin/pytest emulator/conformance -q -p no:cacheprovider
+
+LOAD_TEST = .build/debug/load-test --emulator $(CURDIR)/.build/debug/storage-emulator
+
+## load-quick: 64 workers of mixed Table/Queue/Jobs operations for 8 s, then 4 s of overload
+load-quick:
+	$(SWIFT) build --product storage-emulator
+	$(SWIFT) build --product load-test
+	$(LOAD_TEST) --seconds 8 --overload-seconds 4
+
+## load: the same for 60 s, then 10 s of overload; figures in Docs/RELIABILITY.md
+load: deps
+	$(SWIFT) build --product storage-emulator
+	$(SWIFT) build --product load-test
+	$(LOAD_TEST) --seconds 60 --overload-seconds 10
+
+## chaos: the long reliability harnesses
+chaos: load
 
 lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)

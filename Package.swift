@@ -45,6 +45,8 @@ let package = Package(
         // A small program the multi-process lock test runs several copies of.
         .executableTarget(
             name: "lock-contender", dependencies: ["BackgroundExecution"], path: "Tests/LockContender"),
+        // The load harness: mixed operations against a storage-emulator child process, then overload.
+        .executableTarget(name: "load-test", dependencies: ["StorageClient", "StorageCore"], path: "Tests/LoadTest"),
     ]
 )
 

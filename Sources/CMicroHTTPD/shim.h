@@ -80,4 +80,11 @@ static inline const struct sockaddr *cmhd_connection_client_address(struct MHD_C
     return info != NULL ? info->client_addr : NULL;
 }
 
+/* The connection's socket, or -1 if MHD does not say. Valid while the connection is open. */
+static inline int cmhd_connection_socket(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info != NULL ? info->connect_fd : -1;
+}
+
 #endif

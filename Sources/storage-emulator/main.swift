@@ -20,10 +20,18 @@ let usage = """
                              how often completed, expired and exhausted jobs are deleted,
                              in milliseconds (default 60000; 0 turns the cleanup off)
       --jobs-max-retries N   how many claims a job gets (default 10)
+      --jobs-token TOKEN     require "Authorization: Bearer TOKEN" on every Jobs command
+                             (also BATON_JOBS_TOKEN; default: none, as in pip-services)
       --location DIR         where data is kept (default ./.baton-emulator)
       --in-memory            keep data in memory only; it is lost on exit
       --accounts LIST        extra accounts, "name:key1[:key2];name2:key1" (also AZURITE_ACCOUNTS);
                              devstoreaccount1 with its well-known key is always served
+      --max-connections N    connections each service keeps open at once (default 1000)
+      --max-requests-in-flight N
+                             requests each service admits at once; more are answered
+                             503 ServerBusy (default 256)
+      --request-timeout MS   how long a request may take to arrive in full before its
+                             connection is closed (default 60000; 0 turns it off)
       --log-level LEVEL      silent, error, warning (default), info or debug
       -h, --help             show this help
     """
@@ -36,6 +44,7 @@ func fail(_ message: String) -> Never {
 func parseConfiguration(_ arguments: [String], environment: [String: String]) -> StorageEmulator.Configuration {
     var configuration = StorageEmulator.Configuration()
     var accountList = environment["AZURITE_ACCOUNTS"]
+    configuration.jobsToken = environment["BATON_JOBS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     var remaining = arguments[...]
     func value(for flag: String) -> String {
         guard let value = remaining.popFirst() else { fail("\(flag) needs a value") }
@@ -64,9 +73,19 @@ func parseConfiguration(_ arguments: [String], environment: [String: String]) ->
         case "--jobs-clean-interval":
             configuration.jobsCleanInterval = .milliseconds(count(for: argument, minimum: 0))
         case "--jobs-max-retries": configuration.jobsMaximumRetries = count(for: argument, minimum: 1)
+        case "--jobs-token":
+            let token = value(for: argument)
+            guard !token.isEmpty, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+                fail("--jobs-token must be non-empty printable ASCII without spaces")
+            }
+            configuration.jobsToken = token
         case "--location": configuration.location = URL(fileURLWithPath: value(for: argument))
         case "--in-memory": configuration.inMemory = true
         case "--accounts": accountList = value(for: argument)
+        case "--max-connections": configuration.maximumConnections = count(for: argument, minimum: 1)
+        case "--max-requests-in-flight": configuration.maximumRequestsInFlight = count(for: argument, minimum: 1)
+        case "--request-timeout":
+            configuration.requestReceiveTimeout = .milliseconds(count(for: argument, minimum: 0))
         case "--log-level":
             let text = value(for: argument)
             guard let level = EmulatorLog.Level(name: text) else {
@@ -102,6 +121,18 @@ pthread_sigmask(SIG_BLOCK, &shutdownSignals, nil)
 
 let configuration = parseConfiguration(
     Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+
+// Bound to anything but loopback, the emulator is reachable from the network, where its
+// well-known development key and the Jobs service (which the pip-services dialect leaves without
+// authentication unless --jobs-token is given) protect nothing. Said on standard error whatever
+// the log level.
+if !StorageEmulator.isLoopback(host: configuration.host) {
+    let jobs = configuration.jobsToken == nil ? " and the Jobs service has no authentication (see --jobs-token)" : ""
+    FileHandle.standardError.write(
+        Data(
+            ("storage-emulator: warning: listening on \(configuration.host), not a loopback address; the "
+                + "emulator is for local development, its development account key is public\(jobs)\n").utf8))
+}
 
 let emulator: StorageEmulator
 do {

@@ -178,6 +178,19 @@ struct CurlTransportTests {
         }
     }
 
+    @Test("names an unusable URL in its error without the query, where a SAS signature would be")
+    func invalidURLKeepsSignatureOut() async throws {
+        let transport = CurlTransport()
+        do {
+            _ = try await transport.execute(HTTPClientRequest(url: "127.0.0.1:10002/acct/t?sv=2019-02-02&sig=SECRET"))
+            Issue.record("a URL without a scheme should be refused")
+        } catch let error as TransportError {
+            #expect(error.code == .invalidRequest)
+            #expect(error.message.contains("127.0.0.1:10002/acct/t"))
+            #expect(!error.message.contains("SECRET"))
+        }
+    }
+
     @Test("refuses a response larger than its limit instead of buffering it")
     func responseLimit() async throws {
         let server = try HTTPServer { _ in

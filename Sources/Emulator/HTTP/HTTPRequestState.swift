@@ -17,10 +17,21 @@ final class HTTPRequestState {
         case awaitingHead
         /// Body chunks are being appended.
         case receivingBody
-        /// The body grew past the limit; further chunks are counted and dropped.
-        case discardingBody(droppedBytes: Int)
+        /// The request is refused but its body is still arriving; chunks are counted and
+        /// dropped, and the refusal is sent once the body has ended.
+        case discardingBody(droppedBytes: Int, refusal: Refusal)
         /// A response is queued; nothing more is expected.
         case answered
+    }
+
+    /// Why a request is answered by the server itself rather than by the handler.
+    enum Refusal {
+        /// The body is larger than the limit.
+        case bodyTooLarge
+        /// The target is longer than the limit.
+        case targetTooLong
+        /// Too many requests are in flight.
+        case serverBusy
     }
 
     /// The request target exactly as sent.
@@ -35,6 +46,8 @@ final class HTTPRequestState {
     var remoteAddress: String?
     /// Where the request is in its life.
     var phase = Phase.awaitingHead
+    /// Whether the request holds one of the server's in-flight places, given back when it ends.
+    var admitted = false
 
     init(target: String) {
         self.target = target

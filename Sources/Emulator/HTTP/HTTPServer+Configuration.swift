@@ -4,6 +4,7 @@
 
 import Foundation
 import Glibc
+import StorageCore
 
 extension HTTPServer {
     /// How an ``HTTPServer`` listens, how many threads it uses and what it accepts.
@@ -42,12 +43,52 @@ extension HTTPServer {
         /// The largest request body the server reads into memory.
         ///
         /// Larger bodies are answered with ``oversizedBodyResponse`` and the connection is
-        /// closed afterwards. The default is 8 MiB.
+        /// closed afterwards. A client that sends the body without waiting for `100 Continue`
+        /// has up to twice this (at least 1 MiB more) read and dropped first, so that it is not
+        /// reset while still sending and does read the answer. The default is 8 MiB.
         public var maximumBodyBytes: Int
-        /// The largest number of connections open at once; further connections are refused.
+        /// The largest number of connections open at once.
+        ///
+        /// At the limit libmicrohttpd stops accepting: further connections wait in the kernel's
+        /// listen backlog (bounded by `somaxconn`), costing the server no memory, and are taken
+        /// as open ones close — idle ones after ``connectionTimeout``, slow ones after
+        /// ``requestReceiveTimeout``.
         ///
         /// libmicrohttpd divides this evenly among the threads. The default is 1000.
         public var maximumConnections: Int
+        /// The longest request target (path and query, as sent) the server passes on.
+        ///
+        /// Longer targets are answered with ``targetTooLongResponse`` without calling the
+        /// handler. It must stay below ``maximumHeaderBytes``, which bounds the whole head. The
+        /// default is 32 KiB: room for two 1 KiB entity keys percent-encoded three bytes per
+        /// UTF-8 byte, and a SAS.
+        public var maximumTargetBytes: Int
+        /// The largest number of requests admitted at once: from a complete head until the
+        /// response has been sent, body reception included.
+        ///
+        /// A request arriving while this many are in flight is answered with
+        /// ``serverBusyResponse`` instead of waiting, so the memory held by request bodies stays
+        /// bounded (at most this many times ``maximumBodyBytes``). The default is 256.
+        public var maximumRequestsInFlight: Int
+        /// How long a request may take to arrive in full, from the moment its connection is
+        /// ready for it (accepted, or the previous response sent); zero turns the limit off.
+        ///
+        /// ``connectionTimeout`` only measures silence, so a client trickling a head or body one
+        /// byte at a time would otherwise hold its connection forever; such a connection is
+        /// closed without an answer. A keep-alive connection idle for this long is closed too,
+        /// so keep it above ``connectionTimeout``. The default is 60 seconds.
+        public var requestReceiveTimeout: Duration
+        /// Produces the answer to a request whose target is longer than ``maximumTargetBytes``.
+        ///
+        /// The request passed in has its method, target and headers but an empty body. The
+        /// default answers 414 with a short text.
+        public var targetTooLongResponse: @Sendable (HTTPServerRequest) -> HTTPServerResponse
+        /// Produces the answer to a request that arrives while ``maximumRequestsInFlight``
+        /// requests are in flight.
+        ///
+        /// The request passed in has its method, target and headers but an empty body. The
+        /// default answers 503 with a short text.
+        public var serverBusyResponse: @Sendable (HTTPServerRequest) -> HTTPServerResponse
         /// Produces the answer to a request whose body is larger than ``maximumBodyBytes``.
         ///
         /// The request passed in has its method, target and headers but an empty body. It runs on
@@ -73,6 +114,15 @@ extension HTTPServer {
             self.maximumHeaderBytes = 64 * 1024
             self.maximumBodyBytes = 8 * 1024 * 1024
             self.maximumConnections = 1000
+            self.maximumTargetBytes = 32 * 1024
+            self.maximumRequestsInFlight = 256
+            self.requestReceiveTimeout = .seconds(60)
+            self.targetTooLongResponse = { _ in
+                HTTPServerResponse(status: 414, text: "The request target is too long.\n")
+            }
+            self.serverBusyResponse = { _ in
+                HTTPServerResponse(status: 503, headers: ["Retry-After": "1"], text: "The server is busy.\n")
+            }
             self.oversizedBodyResponse = { _ in
                 HTTPServerResponse(status: 413, text: "The request body is too large.\n")
             }

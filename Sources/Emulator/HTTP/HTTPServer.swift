@@ -26,7 +26,11 @@ import Synchronization
 ///
 /// Connections are kept alive between requests until ``Configuration/connectionTimeout``.
 /// Request bodies are read into memory up to ``Configuration/maximumBodyBytes``; larger ones
-/// are answered by ``Configuration/oversizedBodyResponse`` and never buffered.
+/// are answered by ``Configuration/oversizedBodyResponse`` and never buffered. At most
+/// ``Configuration/maximumRequestsInFlight`` requests are admitted at once (the rest are answered
+/// by ``Configuration/serverBusyResponse``), targets over ``Configuration/maximumTargetBytes``
+/// get ``Configuration/targetTooLongResponse``, and a connection whose request does not arrive
+/// within ``Configuration/requestReceiveTimeout`` is closed.
 ///
 /// > Note: Deallocating the server shuts it down, which waits for libmicrohttpd's threads. The
 /// > last reference must therefore not be released inside a handler, and handlers should not
@@ -48,6 +52,22 @@ public final class HTTPServer: Sendable {
     /// The number of TCP connections currently open; 0 after ``shutdown()``.
     public var openConnections: Int {
         self.context.openConnections.load(ordering: .relaxed)
+    }
+
+    /// The number of requests admitted and not yet ended: being received, handled or answered.
+    public var requestsInFlight: Int {
+        self.context.requestsInFlight.load(ordering: .relaxed)
+    }
+
+    /// The number of requests answered with ``Configuration/serverBusyResponse`` since start.
+    public var requestsRefusedAsBusy: Int {
+        self.context.requestsRefusedAsBusy.load(ordering: .relaxed)
+    }
+
+    /// The number of connections closed because their request did not arrive within
+    /// ``Configuration/requestReceiveTimeout``.
+    public var connectionsCutOff: Int {
+        self.context.watchdog?.connectionsCutOff.load(ordering: .relaxed) ?? 0
     }
 
     /// The number of requests whose state is allocated: in progress, or leaked if not 0 when idle.
@@ -101,6 +121,7 @@ public final class HTTPServer: Sendable {
         let startupMessages = context.finishStartup()
         let endpoint = "\(host):\(configuration.port)"
         guard let started else {
+            context.watchdog?.stop()
             throw Self.startError(errorNumber: errorNumber, endpoint: endpoint, messages: startupMessages)
         }
         // Read before the handle goes into the Mutex: the pointer is not Sendable, so it cannot
@@ -108,6 +129,7 @@ public final class HTTPServer: Sendable {
         let boundPort = Int(cmhd_daemon_bound_port(started))
         guard boundPort != 0 else {
             MHD_stop_daemon(started)
+            context.watchdog?.stop()
             throw HTTPServerError(
                 code: .startFailed, message: "libmicrohttpd started on \(endpoint) but did not report its port")
         }
@@ -137,6 +159,8 @@ public final class HTTPServer: Sendable {
             guard let running = daemon.take() else {
                 return
             }
+            // First, so that it never shuts down a socket libmicrohttpd is closing.
+            self.context.watchdog?.stop()
             MHD_stop_daemon(running.pointer)
         }
     }
@@ -178,6 +202,15 @@ extension HTTPServer {
         }
         guard configuration.maximumBodyBytes >= 0 else {
             throw invalid("maximumBodyBytes \(configuration.maximumBodyBytes) is negative")
+        }
+        guard configuration.maximumTargetBytes > 0 else {
+            throw invalid("maximumTargetBytes \(configuration.maximumTargetBytes) is not positive")
+        }
+        guard configuration.maximumRequestsInFlight > 0 else {
+            throw invalid("maximumRequestsInFlight \(configuration.maximumRequestsInFlight) is not positive")
+        }
+        guard configuration.requestReceiveTimeout >= .zero else {
+            throw invalid("requestReceiveTimeout \(configuration.requestReceiveTimeout) is negative")
         }
         guard configuration.connectionTimeout >= .zero else {
             throw invalid("connectionTimeout \(configuration.connectionTimeout) is negative")

@@ -15,8 +15,23 @@ final class HTTPServerContext: Sendable {
     let oversizedBodyResponse: @Sendable (HTTPServerRequest) -> HTTPServerResponse
     /// Where libmicrohttpd's messages go once the server is running.
     let errorLog: @Sendable (String) -> Void
+    /// The handler for requests whose target is too long.
+    let targetTooLongResponse: @Sendable (HTTPServerRequest) -> HTTPServerResponse
+    /// The handler for requests arriving while the server is at capacity.
+    let serverBusyResponse: @Sendable (HTTPServerRequest) -> HTTPServerResponse
     /// The largest body kept in memory.
     let maximumBodyBytes: Int
+    /// The longest request target passed on.
+    let maximumTargetBytes: Int
+    /// The largest number of requests admitted at once.
+    let maximumRequestsInFlight: Int
+    /// The receive deadline's keeper; `nil` when the deadline is off.
+    let watchdog: HTTPConnectionWatchdog?
+
+    /// Requests admitted and not yet ended.
+    let requestsInFlight = Atomic<Int>(0)
+    /// Requests answered with the server-busy response since start.
+    let requestsRefusedAsBusy = Atomic<Int>(0)
 
     /// TCP connections accepted since start.
     let connectionsAccepted = Atomic<Int>(0)
@@ -36,6 +51,36 @@ final class HTTPServerContext: Sendable {
         self.oversizedBodyResponse = configuration.oversizedBodyResponse
         self.errorLog = configuration.errorLog
         self.maximumBodyBytes = configuration.maximumBodyBytes
+        self.targetTooLongResponse = configuration.targetTooLongResponse
+        self.serverBusyResponse = configuration.serverBusyResponse
+        self.maximumTargetBytes = configuration.maximumTargetBytes
+        self.maximumRequestsInFlight = configuration.maximumRequestsInFlight
+        let errorLog = configuration.errorLog
+        self.watchdog =
+            configuration.requestReceiveTimeout > .zero
+            ? HTTPConnectionWatchdog(timeout: configuration.requestReceiveTimeout, log: errorLog) : nil
+    }
+
+    /// Takes one of the ``maximumRequestsInFlight`` places, if one is free.
+    ///
+    /// - Returns: Whether the request was admitted; if so, ``release()`` must follow.
+    func admit() -> Bool {
+        var current = self.requestsInFlight.load(ordering: .relaxed)
+        while current < self.maximumRequestsInFlight {
+            let (exchanged, original) = self.requestsInFlight.compareExchange(
+                expected: current, desired: current + 1, ordering: .relaxed)
+            if exchanged {
+                return true
+            }
+            current = original
+        }
+        self.requestsRefusedAsBusy.add(1, ordering: .relaxed)
+        return false
+    }
+
+    /// Gives back a place taken by ``admit()``.
+    func release() {
+        self.requestsInFlight.subtract(1, ordering: .relaxed)
     }
 
     /// Records one diagnostic message from libmicrohttpd or from the request callbacks.

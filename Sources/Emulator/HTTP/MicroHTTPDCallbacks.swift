@@ -16,12 +16,14 @@ import Synchronization
 /// callbacks for one connection run on the same thread.
 enum MicroHTTPDCallbacks {
     /// Bytes a client may still send after its body passed the limit before the connection is
-    /// dropped without an answer.
+    /// dropped without an answer; also the most a refused request's declared body may exceed
+    /// the limit by and still be read and dropped before the answer.
     ///
     /// libmicrohttpd 0.9.75 refuses to queue a response while body data is still arriving, so a
-    /// chunked body that grows too large can only be answered after its last chunk. Reading and
-    /// dropping a bounded amount lets ordinary clients get their 413; a client that keeps
-    /// sending is cut off instead of occupying a thread forever.
+    /// chunked body that grows too large can only be answered after its last chunk; and a
+    /// client still sending when the server closes gets a reset, which can destroy the answer
+    /// before it is read. Reading and dropping a bounded amount lets ordinary clients get their
+    /// 413 (or 503); a client that keeps sending is cut off instead of occupying a thread forever.
     static func discardAllowance(maximumBodyBytes: Int) -> Int {
         max(maximumBodyBytes, 1024 * 1024)
     }
@@ -47,20 +49,28 @@ enum MicroHTTPDCallbacks {
     ///
     /// libmicrohttpd calls this for every request the URI-log callback saw — completed, failed
     /// with an error of its own (such as 431) or cut off by a closed connection or a shutdown.
-    static let requestCompleted: MHD_RequestCompletedCallback = { contextPointer, _, requestSlot, _ in
+    static let requestCompleted: MHD_RequestCompletedCallback = { contextPointer, connection, requestSlot, _ in
         guard let requestSlot, let statePointer = requestSlot.pointee else {
             return
         }
-        Unmanaged<HTTPRequestState>.fromOpaque(statePointer).release()
+        let state = Unmanaged<HTTPRequestState>.fromOpaque(statePointer).takeRetainedValue()
         requestSlot.pointee = nil
         if let contextPointer {
             let context = Unmanaged<HTTPServerContext>.fromOpaque(contextPointer).takeUnretainedValue()
             context.liveRequestStates.subtract(1, ordering: .relaxed)
+            if state.admitted {
+                state.admitted = false
+                context.release()
+            }
+            if let connection {
+                context.watchdog?.requestEnded(on: UInt(bitPattern: connection))
+            }
         }
     }
 
-    /// Counts TCP connections as libmicrohttpd opens and closes them.
-    static let connectionNotification: MHD_NotifyConnectionCallback = { contextPointer, _, _, event in
+    /// Counts TCP connections as libmicrohttpd opens and closes them, and shows them to the
+    /// receive-deadline watchdog.
+    static let connectionNotification: MHD_NotifyConnectionCallback = { contextPointer, connection, _, event in
         guard let contextPointer else {
             return
         }
@@ -69,8 +79,14 @@ enum MicroHTTPDCallbacks {
         case .CONNECTION_NOTIFY_STARTED:
             context.connectionsAccepted.add(1, ordering: .relaxed)
             context.openConnections.add(1, ordering: .relaxed)
+            if let connection, let watchdog = context.watchdog {
+                watchdog.connectionOpened(UInt(bitPattern: connection), socket: cmhd_connection_socket(connection))
+            }
         case .CONNECTION_NOTIFY_CLOSED:
             context.openConnections.subtract(1, ordering: .relaxed)
+            if let connection {
+                context.watchdog?.connectionClosed(UInt(bitPattern: connection))
+            }
         }
     }
 
@@ -120,20 +136,7 @@ enum MicroHTTPDCallbacks {
             state.method = method.map { String(cString: $0) } ?? ""
             Self.collectHeaders(of: connection, into: state)
             state.remoteAddress = Self.clientAddress(of: connection)
-            let declaredLength = state.headers["Content-Length"].flatMap { UInt64($0) }
-            if let declaredLength, declaredLength > UInt64(context.maximumBodyBytes) {
-                // Answering now, before any of the body is read, is what libmicrohttpd allows at
-                // this point; it then skips `100 Continue` and closes the connection after the
-                // response, so the unread body can never be mistaken for a next request.
-                state.phase = .answered
-                let response = context.oversizedBodyResponse(state.makeRequest(includingBody: false))
-                return Self.queue(response, method: state.method, on: connection, closing: true, context: context)
-            }
-            if let declaredLength, declaredLength > 0 {
-                state.body.reserveCapacity(Int(declaredLength))
-            }
-            state.phase = .receivingBody
-            return .YES
+            return Self.startRequest(state, on: connection, context: context)
 
         case .receivingBody:
             let chunkSize = uploadDataSize.pointee
@@ -143,20 +146,21 @@ enum MicroHTTPDCallbacks {
                     // Only a chunked body can get here: a declared length was checked above.
                     let received = state.body.count + chunkSize
                     state.body = []
-                    state.phase = .discardingBody(droppedBytes: received)
+                    state.phase = .discardingBody(droppedBytes: received, refusal: .bodyTooLarge)
                 } else if let uploadData {
                     state.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: chunkSize))
                 }
                 return .YES
             }
             state.phase = .answered
+            context.watchdog?.requestReceived(on: UInt(bitPattern: connection))
             let request = state.makeRequest(includingBody: true)
             // The request now holds the only reference, so the body is freed with it.
             state.body = []
             let response = context.handler(request)
             return Self.queue(response, method: state.method, on: connection, closing: false, context: context)
 
-        case .discardingBody(let droppedBytes):
+        case .discardingBody(let droppedBytes, let refusal):
             let chunkSize = uploadDataSize.pointee
             if chunkSize > 0 {
                 uploadDataSize.pointee = 0
@@ -164,16 +168,17 @@ enum MicroHTTPDCallbacks {
                 let allowance = Self.discardAllowance(maximumBodyBytes: context.maximumBodyBytes)
                 if dropped > context.maximumBodyBytes + allowance {
                     context.log(
-                        "closing connection: chunked body of \(state.method) \(state.target) "
-                            + "passed \(context.maximumBodyBytes) bytes and kept coming")
+                        "closing connection: body of refused \(state.method) \(LogRedaction.redacting(state.target)) "
+                            + "passed \(context.maximumBodyBytes + allowance) bytes and kept coming")
                     return .NO
                 }
-                state.phase = .discardingBody(droppedBytes: dropped)
+                state.phase = .discardingBody(droppedBytes: dropped, refusal: refusal)
                 return .YES
             }
-            state.phase = .answered
-            let response = context.oversizedBodyResponse(state.makeRequest(includingBody: false))
-            return Self.queue(response, method: state.method, on: connection, closing: true, context: context)
+            // A body over the limit closes the connection whatever happened to it, as clients
+            // expect; any other refusal keeps a connection whose request left nothing unread.
+            let closing = droppedBytes > 0 || refusal == .bodyTooLarge
+            return Self.refuse(state, refusal, on: connection, closing: closing, context: context)
 
         case .answered:
             // libmicrohttpd does not call again once a response is queued; should it, the data
@@ -181,6 +186,73 @@ enum MicroHTTPDCallbacks {
             uploadDataSize.pointee = 0
             return .YES
         }
+    }
+
+    /// Decides, once the head is complete, whether the handler will see the request.
+    ///
+    /// A request is refused when its target is too long, its declared body too large, or the
+    /// server has no place left for it. A refused request with a body still to come is answered
+    /// at once when the client waits for `100 Continue` (which is then never sent) or declared
+    /// more than can reasonably be dropped; otherwise its body is read and dropped first, because
+    /// a client still sending when the server closes gets a reset and may never read the answer.
+    private static func startRequest(
+        _ state: HTTPRequestState, on connection: OpaquePointer, context: HTTPServerContext
+    ) -> MHD_Result {
+        let declaredLength = state.headers["Content-Length"].flatMap { UInt64($0) }
+        let refusal: HTTPRequestState.Refusal?
+        if state.target.utf8.count > context.maximumTargetBytes {
+            refusal = .targetTooLong
+        } else if let declaredLength, declaredLength > UInt64(context.maximumBodyBytes) {
+            refusal = .bodyTooLarge
+        } else if context.admit() {
+            state.admitted = true
+            refusal = nil
+        } else {
+            refusal = .serverBusy
+        }
+        guard let refusal else {
+            if let declaredLength, declaredLength > 0 {
+                state.body.reserveCapacity(Int(declaredLength))
+            }
+            state.phase = .receivingBody
+            return .YES
+        }
+        let isChunked = state.headers["Transfer-Encoding"]?.lowercased().contains("chunked") == true
+        let bodyFollows = isChunked || (declaredLength ?? 0) > 0
+        guard bodyFollows else {
+            // Answered in the call that follows at once: libmicrohttpd closes the connection
+            // after any response queued with the head, and this one can stay open.
+            state.phase = .discardingBody(droppedBytes: 0, refusal: refusal)
+            return .YES
+        }
+        let waitsForContinue = state.headers["Expect"]?.lowercased() == "100-continue"
+        let allowance = Self.discardAllowance(maximumBodyBytes: context.maximumBodyBytes)
+        let dropLimit = UInt64(context.maximumBodyBytes + allowance)
+        if waitsForContinue || (declaredLength ?? 0) > dropLimit {
+            // Answering before the body is read makes libmicrohttpd skip `100 Continue` and
+            // close the connection after the response, so the unread body can never be mistaken
+            // for a next request.
+            return Self.refuse(state, refusal, on: connection, closing: true, context: context)
+        }
+        state.phase = .discardingBody(droppedBytes: 0, refusal: refusal)
+        return .YES
+    }
+
+    /// Queues the server's own answer to a refused request.
+    private static func refuse(
+        _ state: HTTPRequestState, _ refusal: HTTPRequestState.Refusal, on connection: OpaquePointer, closing: Bool,
+        context: HTTPServerContext
+    ) -> MHD_Result {
+        state.phase = .answered
+        context.watchdog?.requestReceived(on: UInt(bitPattern: connection))
+        let request = state.makeRequest(includingBody: false)
+        let response: HTTPServerResponse
+        switch refusal {
+        case .bodyTooLarge: response = context.oversizedBodyResponse(request)
+        case .targetTooLong: response = context.targetTooLongResponse(request)
+        case .serverBusy: response = context.serverBusyResponse(request)
+        }
+        return Self.queue(response, method: state.method, on: connection, closing: closing, context: context)
     }
 
     // MARK: Request head

@@ -24,18 +24,28 @@ final class JobsService: Sendable {
     let store: JobsStore
     /// Where failures are reported.
     private let log: EmulatorLog
+    /// The bytes of the token every command must carry as `Authorization: Bearer <token>`;
+    /// `nil` leaves the service open, as the pip-services dialect is.
+    private let requiredToken: [UInt8]?
 
     /// A service over `store`.
-    init(store: JobsStore, log: EmulatorLog) {
+    ///
+    /// - Parameter requiredToken: The bearer token commands must carry, or `nil` for none.
+    init(store: JobsStore, log: EmulatorLog, requiredToken: String? = nil) {
         self.store = store
         self.log = log
+        self.requiredToken = requiredToken.map { Array($0.utf8) }
     }
 
     /// Answers one request.
     func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
+        if let health = HealthEndpoint.response(to: request) {
+            return health
+        }
         let query = try? QueryParameters(encodedQuery: request.query)
         let correlationId = query?["correlation_id"] ?? request.headers["correlation_id"]
         do throws(JobsError) {
+            try self.checkToken(of: request)
             let command = try Self.command(for: request)
             let arguments = try Self.arguments(from: request.body)
             guard let result = try self.run(command, arguments) else {
@@ -58,6 +68,43 @@ final class JobsService: Sendable {
             type: "BadRequestException", category: "BadRequest", code: "REQUEST_TOO_LARGE", status: 413,
             message: "The request body is larger than \(Self.maximumBodyBytes) bytes")
         return Self.jsonResponse(status: error.status, error.json)
+    }
+
+    /// The answer to a request arriving while the server is at capacity: 503, to be retried.
+    func serverBusyResponse(_ request: HTTPServerRequest) -> HTTPServerResponse {
+        // Info, not warning: under overload a line per refusal would add disk writes to the load.
+        self.log.log(.info, "jobs \(request.method) \(request.target) -> 503 SERVER_BUSY")
+        let error = JobsError(
+            type: "ConnectionException", category: "NoResponse", code: "SERVER_BUSY", status: 503,
+            message: "The service is at capacity; retry the request")
+        var response = Self.jsonResponse(status: error.status, error.json)
+        response.headers.add(name: "Retry-After", value: "1")
+        return response
+    }
+
+    /// The answer to a request whose target is longer than the server accepts.
+    func targetTooLongResponse(_ request: HTTPServerRequest) -> HTTPServerResponse {
+        let error = JobsError(
+            type: "BadRequestException", category: "BadRequest", code: "URI_TOO_LONG", status: 414,
+            message: "The request URI is longer than the service accepts")
+        return Self.jsonResponse(status: error.status, error.json)
+    }
+
+    /// Refuses a request without the required bearer token, comparing in constant time so that
+    /// timing does not reveal how much of a guess was right.
+    private func checkToken(of request: HTTPServerRequest) throws(JobsError) {
+        guard let requiredToken = self.requiredToken else {
+            return
+        }
+        let prefix = "Bearer "
+        let presented = request.headers["Authorization"].flatMap { value in
+            value.hasPrefix(prefix) ? Array(value.utf8.dropFirst(prefix.utf8.count)) : nil
+        }
+        guard let presented, HMACSHA256.constantTimeEquals(presented, requiredToken) else {
+            throw JobsError(
+                type: "UnauthorizedException", category: "Unauthorized", code: "UNAUTHORIZED", status: 401,
+                message: "The request does not carry the service's bearer token")
+        }
     }
 
     /// The command the request's path names.

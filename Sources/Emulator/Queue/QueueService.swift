@@ -31,6 +31,10 @@ package final class QueueService: Sendable {
 
     /// Answers one request.
     package func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
+        if var health = HealthEndpoint.response(to: request) {
+            if request.method == "HEAD" { health.body = [] }
+            return health
+        }
         let requestID = UUID().uuidString.lowercased()
         var response: HTTPServerResponse
         var accountName: String?
@@ -56,6 +60,25 @@ package final class QueueService: Sendable {
         var response = self.errorResponse(
             QueueServiceError.bodyTooLarge(limit: Self.maximumBodyBytes), request: request, requestID: requestID)
         response.addStorageHeaders(for: request, requestID: requestID)
+        return response
+    }
+
+    /// The answer to a request arriving while the server is at capacity: 503 `ServerBusy`.
+    package func serverBusyResponse(_ request: HTTPServerRequest) -> HTTPServerResponse {
+        self.refusal(.serverBusy(), request: request)
+    }
+
+    /// The answer to a request whose target is too long: 414 `InvalidUri`.
+    package func targetTooLongResponse(_ request: HTTPServerRequest) -> HTTPServerResponse {
+        self.refusal(.targetTooLong(), request: request)
+    }
+
+    private func refusal(_ error: StorageError, request: HTTPServerRequest) -> HTTPServerResponse {
+        let requestID = UUID().uuidString.lowercased()
+        var response = self.errorResponse(error, request: request, requestID: requestID)
+        response.addStorageHeaders(for: request, requestID: requestID)
+        // Info, not warning: under overload a line per refusal would add disk writes to the load.
+        self.log.log(.info, "queue \(request.method) \(request.target) -> \(response.status) \(error.code.rawValue)")
         return response
     }
 

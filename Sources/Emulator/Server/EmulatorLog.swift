@@ -49,8 +49,11 @@ public struct EmulatorLog: Sendable {
     }
 
     /// Writes `message` if `level` is enabled; the message is built only then.
+    ///
+    /// Secrets are removed first (``LogRedaction``): SAS signatures in request targets, shared
+    /// key signatures and account keys never reach the log.
     public func log(_ level: Level, _ message: @autoclosure () -> String) {
         guard level != .silent, level <= self.level else { return }
-        self.write("\(HTTPDate.string(from: Date())) [\(level)] \(message())")
+        self.write("\(HTTPDate.string(from: Date())) [\(level)] \(LogRedaction.redacting(message()))")
     }
 }

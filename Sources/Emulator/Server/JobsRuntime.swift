@@ -24,12 +24,12 @@ final class JobsRuntime: Sendable {
         let store = try JobsStore(
             location: configuration.inMemory ? .inMemory : .directory(configuration.location),
             maximumRetries: configuration.jobsMaximumRetries)
-        let service = JobsService(store: store, log: log)
-        var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: port)
-        serverConfiguration.threadCount = configuration.threadCount
+        let service = JobsService(store: store, log: log, requiredToken: configuration.jobsToken)
+        var serverConfiguration = configuration.serverConfiguration(port: port, service: "jobs", log: log)
         serverConfiguration.maximumBodyBytes = JobsService.maximumBodyBytes
         serverConfiguration.oversizedBodyResponse = { service.oversizedBodyResponse($0) }
-        serverConfiguration.errorLog = { log.log(.warning, "jobs http: \($0)") }
+        serverConfiguration.serverBusyResponse = { service.serverBusyResponse($0) }
+        serverConfiguration.targetTooLongResponse = { service.targetTooLongResponse($0) }
         let server: HTTPServer
         do {
             server = try HTTPServer(configuration: serverConfiguration) { service.handle($0) }

@@ -24,6 +24,9 @@ public final class StorageEmulator: Sendable {
         public var jobsCleanInterval: Duration = .seconds(60)
         /// How many claims a job gets before it is no longer handed out (`max_retries`).
         public var jobsMaximumRetries: Int = 10
+        /// The token every Jobs command must carry as `Authorization: Bearer <token>`; `nil`, the
+        /// default, leaves the Jobs service open like the pip-services dialect it speaks.
+        public var jobsToken: String?
         /// The directory holding the databases; ignored when ``inMemory``.
         public var location: URL = URL(fileURLWithPath: ".baton-emulator")
         /// Whether to keep everything in memory and lose it on exit.
@@ -34,6 +37,14 @@ public final class StorageEmulator: Sendable {
         public var logLevel: EmulatorLog.Level = .warning
         /// Threads per service answering requests; blocking database calls run on them.
         public var threadCount: Int = max(4, ProcessInfo.processInfo.activeProcessorCount * 2)
+        /// Connections each service keeps open at once; further ones are closed on arrival.
+        public var maximumConnections: Int = 1000
+        /// Requests each service admits at once, bodies being received included; further ones
+        /// are answered 503 `ServerBusy` at once instead of waiting. The default is 256.
+        public var maximumRequestsInFlight: Int = 256
+        /// How long a request may take to arrive in full before its connection is closed, so a
+        /// client trickling bytes cannot hold a connection forever; zero turns it off.
+        public var requestReceiveTimeout: Duration = .seconds(60)
 
         /// The defaults: Azurite's ports on 127.0.0.1, data under `./.baton-emulator`.
         public init() {}
@@ -74,11 +85,11 @@ public final class StorageEmulator: Sendable {
                     location: configuration.inMemory ? .inMemory : .directory(configuration.location))
                 tableStore = store
                 let service = TableService(store: store, accounts: accounts, log: log)
-                var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: tablePort)
-                serverConfiguration.threadCount = configuration.threadCount
+                var serverConfiguration = configuration.serverConfiguration(port: tablePort, service: "table", log: log)
                 serverConfiguration.maximumBodyBytes = TableService.maximumBodyBytes
                 serverConfiguration.oversizedBodyResponse = { service.oversizedBodyResponse($0) }
-                serverConfiguration.errorLog = { log.log(.warning, "table http: \($0)") }
+                serverConfiguration.serverBusyResponse = { service.serverBusyResponse($0) }
+                serverConfiguration.targetTooLongResponse = { service.targetTooLongResponse($0) }
                 let server = try HTTPServer(configuration: serverConfiguration) { service.handle($0) }
                 servers.append(server)
                 endpoints.append(Self.endpoint("Table", server: server))
@@ -88,11 +99,11 @@ public final class StorageEmulator: Sendable {
                     location: configuration.inMemory ? .inMemory : .directory(configuration.location))
                 queueStore = store
                 let service = QueueService(store: store, accounts: accounts, log: log)
-                var serverConfiguration = HTTPServer.Configuration(host: configuration.host, port: queuePort)
-                serverConfiguration.threadCount = configuration.threadCount
+                var serverConfiguration = configuration.serverConfiguration(port: queuePort, service: "queue", log: log)
                 serverConfiguration.maximumBodyBytes = QueueService.maximumBodyBytes
                 serverConfiguration.oversizedBodyResponse = { service.oversizedBodyResponse($0) }
-                serverConfiguration.errorLog = { log.log(.warning, "queue http: \($0)") }
+                serverConfiguration.serverBusyResponse = { service.serverBusyResponse($0) }
+                serverConfiguration.targetTooLongResponse = { service.targetTooLongResponse($0) }
                 let server = try HTTPServer(configuration: serverConfiguration) { service.handle($0) }
                 servers.append(server)
                 endpoints.append(Self.endpoint("Queue", server: server))

@@ -79,6 +79,21 @@ extension StorageError {
         )
     }
 
+    /// 503 `ServerBusy`, Azure's answer when it cannot take more requests; clients retry it.
+    static func serverBusy() -> StorageError {
+        StorageError(
+            status: 503, code: .serverBusy,
+            message: "The server is currently unable to receive requests. Please retry your request.")
+    }
+
+    /// 414 with `InvalidUri`: Azure has no code of its own for an over-long URL, so the status
+    /// says what happened and the code is the one Azure gives URLs it cannot use.
+    static func targetTooLong() -> StorageError {
+        StorageError(
+            status: 414, code: .invalidUri,
+            message: "The request URI is longer than the server accepts.")
+    }
+
     static func internalError() -> StorageError {
         StorageError(
             status: 500, code: .internalError,

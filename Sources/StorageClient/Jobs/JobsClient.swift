@@ -56,10 +56,13 @@ public final class JobsClient: Sendable {
         if let correlationId {
             url += "?correlation_id=\(PercentEncoding.encode(correlationId))"
         }
+        var headers: HTTPHeaders = ["Content-Type": "application/json", "Accept": "application/json"]
+        if let token = self.configuration.token {
+            headers.add(name: "Authorization", value: "Bearer \(token)")
+        }
         let request = HTTPClientRequest(
-            method: "POST", url: url,
-            headers: ["Content-Type": "application/json", "Accept": "application/json"],
-            body: JSONWriter.bytes(.object(arguments)), timeout: self.configuration.timeout)
+            method: "POST", url: url, headers: headers, body: JSONWriter.bytes(.object(arguments)),
+            timeout: self.configuration.timeout)
         let response = try await self.transport.execute(request)
         if response.status == 204 { return nil }
         let document = response.body.isEmpty ? nil : try? JSONParser.parse(response.body)

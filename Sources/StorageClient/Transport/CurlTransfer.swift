@@ -36,8 +36,10 @@ final class CurlTransfer: @unchecked Sendable {
 
     init(request: HTTPClientRequest, configuration: CurlTransport.Configuration) throws {
         guard request.url.hasPrefix("http://") || request.url.hasPrefix("https://") else {
+            // Named without its query, which may carry a SAS signature that must not reach a log.
             throw TransportError(
-                code: .invalidRequest, message: "The URL '\(request.url)' is not an absolute http or https URL.")
+                code: .invalidRequest,
+                message: "The URL '\(request.url.prefix { $0 != "?" })' is not an absolute http or https URL.")
         }
         guard !request.method.isEmpty, request.method.utf8.allSatisfy(Self.isTokenByte) else {
             throw TransportError(code: .invalidRequest, message: "The method '\(request.method)' is not an HTTP token.")
