@@ -9,7 +9,8 @@ SWIFT_SOURCES := Sources Tests Package.swift
 SIGNING_VECTORS := Tests/StorageCoreTests/Fixtures/signing-vectors.json
 SAS_VECTORS := Tests/StorageCoreTests/Fixtures/sas-vectors.json
 
-.PHONY: all deps venv build release test swift-test conformance lint format vectors vectors-check demo demo-locks bench clean load load-quick chaos
+.PHONY: all deps venv build release test swift-test conformance lint format vectors vectors-check demo demo-locks bench clean \
+	load load-quick chaos chaos-short
 
 all: build
 
@@ -31,9 +32,9 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## test: everything CI runs — lint, the Swift test suites, the SDK conformance suite, the vector checks,
-## and a short load run
-test: deps venv lint swift-test conformance vectors-check load-quick
+## test: everything CI runs — lint, the Swift test suites, the SDK conformance suite, the short
+## fault-injection harnesses, a short load run, the vector checks
+test: deps venv lint swift-test conformance chaos-short load-quick vectors-check
 
 # Serially: several tests block on sockets, pipes and child processes, and the lock tests
 # measure leases in wall-clock time; run side by side on a 2-core machine, the blocking ones
@@ -59,9 +60,6 @@ load: deps
 	$(SWIFT) build --product storage-emulator
 	$(SWIFT) build --product load-test
 	$(LOAD_TEST) --seconds 60 --overload-seconds 10
-
-## chaos: the long reliability harnesses
-chaos: load
 
 lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
@@ -104,6 +102,22 @@ bench: deps
 	.build/release/bench table
 	.build/release/bench queue
 	.build/release/bench lock
+
+## chaos: the long reliability harnesses (Docs/RELIABILITY.md) — 20 kill -9 rounds of the emulator
+## under concurrent writes, and 3 rounds of the analyser demo under injected faults; release builds
+chaos: deps venv
+	$(SWIFT) build -c release --product storage-emulator
+	$(SWIFT) build -c release --product analyser
+	BATON_EMULATOR=$(CURDIR)/.build/release/storage-emulator $(VENV)/bin/python emulator/chaos/crash_durability.py --rounds 20
+	ROUNDS=3 scripts/chaos-analyser.sh
+	$(MAKE) load
+
+## chaos-short: the same harnesses, short (3 kill rounds, one analyser round of 2×30 images), debug builds
+chaos-short: venv
+	$(SWIFT) build --product storage-emulator
+	$(SWIFT) build --product analyser
+	BATON_EMULATOR=$(CURDIR)/.build/debug/storage-emulator $(VENV)/bin/python emulator/chaos/crash_durability.py --rounds 3
+	BIN=.build/debug IMAGES=30 scripts/chaos-analyser.sh
 
 clean:
 	rm -rf .build $(VENV)

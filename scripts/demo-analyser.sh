@@ -4,6 +4,14 @@
 # strategy killed with SIGKILL in the middle of its work, and the three reports side by side.
 # Exits 0 only if every file was analysed exactly once under every strategy.
 # Needs release builds of `storage-emulator` and `analyser` (see the Makefile's demo target).
+#
+# scripts/chaos-analyser.sh runs this same demo with faults injected; these variables are how:
+#   EMULATOR_ARGS  extra storage-emulator flags, such as --faults SPEC --faults-seed N --admin-port 0
+#                  (with --admin-port, the fault counters are printed at the end)
+#   WORKER_ARGS    extra flags for every analyser command, such as --request-timeout 2s
+#   IMAGES         images per upload batch (default 150; two batches)
+#   TTL            the lease, message lock and job lock (default 4s)
+#   WORK_DEADLINE  seconds the survivors get to finish (default 100)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BIN:-.build/release}
@@ -11,6 +19,12 @@ location=$(mktemp -d -t baton-analyser-XXXXXX)
 store="$location/store"
 log="$location/emulator.out"
 worker_pids=()
+images=${IMAGES:-150}
+ttl=${TTL:-4s}
+read -r -a emulator_args <<<"${EMULATOR_ARGS:-}"
+read -r -a worker_args <<<"${WORKER_ARGS:-}"
+expected_lines=3
+case " ${EMULATOR_ARGS:-} " in *" --admin-port "*) expected_lines=4 ;; esac
 
 cleanup() {
     for pid in "${worker_pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
@@ -26,38 +40,42 @@ trap cleanup EXIT
 echo "== Baton analyser demo"
 echo
 echo "-- 1. The storage emulator (Table, Queue and Jobs services on free ports, data under $location)"
-"$bin/storage-emulator" --table-port 0 --queue-port 0 --jobs-port 0 --location "$location/data" >"$log" &
+"$bin/storage-emulator" --table-port 0 --queue-port 0 --jobs-port 0 --location "$location/data" \
+    ${emulator_args[@]+"${emulator_args[@]}"} >"$log" &
 emulator_pid=$!
 for _ in $(seq 1 100); do
-    [ "$(grep -c 'service listening on' "$log" 2>/dev/null)" = 3 ] && break
+    [ "$(grep -c 'service listening on' "$log" 2>/dev/null)" = "$expected_lines" ] && break
     sleep 0.1
 done
 cat "$log"
 table=$(sed -n 's/^Table service listening on //p' "$log")
 queue=$(sed -n 's/^Queue service listening on //p' "$log")
 jobs=$(sed -n 's/^Jobs service listening on //p' "$log")
+admin=$(sed -n 's/^Admin service listening on //p' "$log")
 [ -n "$table" ] && [ -n "$queue" ] && [ -n "$jobs" ] || { echo "the emulator did not start"; exit 1; }
 key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 export AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;TableEndpoint=$table;QueueEndpoint=$queue"
 
 echo
-echo "-- 2. Upload 150 images (each: a file in the store, a message on 'newfiles', a job 'AnalysisOfNewFiles')"
-"$bin/analyser" upload --store "$store" --jobs-url "$jobs" --generate 150
+echo "-- 2. Upload $images images (each: a file in the store, a message on 'newfiles', a job 'AnalysisOfNewFiles')"
+"$bin/analyser" upload --store "$store" --jobs-url "$jobs" --generate "$images" ${worker_args[@]+"${worker_args[@]}"}
 
 echo
-echo "-- 3. Three workers per strategy; 150 more images arrive while they work"
+echo "-- 3. Three workers per strategy; $images more images arrive while they work"
 declare -A timing=([lock]="--interval 500ms" [queue]="--interval 1s" [jobs]="--interval 50ms")
 for strategy in lock queue jobs; do
     for worker in 1 2 3; do
         # shellcheck disable=SC2086
         "$bin/analyser" work --strategy "$strategy" --store "$store" --worker-id "$strategy-$worker" \
-            --jobs-url "$jobs" ${timing[$strategy]} --ttl 4s --exit-when-idle 3s \
+            --jobs-url "$jobs" ${timing[$strategy]} --ttl "$ttl" --exit-when-idle 3s \
+            ${worker_args[@]+"${worker_args[@]}"} \
             >"$location/$strategy-$worker.out" 2>&1 &
         worker_pids+=($!)
         eval "pid_${strategy}_${worker}=$!"
     done
 done
-"$bin/analyser" upload --store "$store" --jobs-url "$jobs" --generate 150 &
+"$bin/analyser" upload --store "$store" --jobs-url "$jobs" --generate "$images" \
+    ${worker_args[@]+"${worker_args[@]}"} >"$location/upload-2.out" 2>&1 &
 upload_pid=$!
 
 echo
@@ -85,11 +103,11 @@ while [ ${#killed[@]} -lt 3 ] && [ $SECONDS -lt $deadline ]; do
     done
     sleep 0.02
 done
-wait "$upload_pid"
+wait "$upload_pid" || { cat "$location/upload-2.out"; echo "the second upload failed"; exit 1; }
 
 echo
 echo "-- 5. Wait until the surviving workers are idle (each exits once no work remains)"
-demo_deadline=$((SECONDS + 100))
+demo_deadline=$((SECONDS + ${WORK_DEADLINE:-100}))
 for pid in "${worker_pids[@]}"; do
     while kill -0 "$pid" 2>/dev/null; do
         if [ $SECONDS -ge $demo_deadline ]; then
@@ -111,11 +129,18 @@ echo
 echo "-- 6. Reports"
 status=0
 for strategy in lock queue jobs; do
-    "$bin/analyser" report --store "$store" --strategy "$strategy" >"$location/report-$strategy.txt" || status=1
+    "$bin/analyser" report --store "$store" --strategy "$strategy" ${worker_args[@]+"${worker_args[@]}"} \
+        >"$location/report-$strategy.txt" || status=1
 done
 pr -m -t -w 120 "$location/report-lock.txt" "$location/report-queue.txt" "$location/report-jobs.txt" | expand
 echo "   'duplicates refused': a message or job redelivered after its worker was killed between"
 echo "   recording the result and acknowledging; the insert-only results table refused the second write."
+
+if [ -n "$admin" ]; then
+    echo
+    echo "-- 7. Faults injected (GET $admin)"
+    echo "   faults: $(curl -s "$admin")"
+fi
 
 echo
 if [ $status -eq 0 ]; then

@@ -4,7 +4,8 @@
 # fresh machine has none.
 set -euo pipefail
 
-packages=(pkg-config libcurl4-openssl-dev libssl-dev libsqlite3-dev libmicrohttpd-dev "$@")
+# curl: the fault-injection scripts read the emulator's admin endpoint with it.
+packages=(pkg-config libcurl4-openssl-dev libssl-dev libsqlite3-dev libmicrohttpd-dev curl "$@")
 
 missing=()
 for package in "${packages[@]}"; do

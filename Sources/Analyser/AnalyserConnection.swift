@@ -22,6 +22,18 @@ public struct AnalyserConnection: Sendable {
     public var account: StorageAccount
     /// The Jobs service's base URL.
     public var jobsURL: String
+    /// How long one request may take before it fails as timed out; the transport's own default
+    /// (30 s) when `nil`. A short one lets a worker give up on a stalled answer well within its
+    /// lease, as the fault-injection runs need.
+    public var requestTimeout: Duration? {
+        didSet {
+            self.transport =
+                self.requestTimeout.map { CurlTransport(configuration: .init(requestTimeout: $0)) }
+                ?? CurlTransport.shared
+        }
+    }
+    /// What sends every request: the shared transport, or one with ``requestTimeout``.
+    private var transport: any HTTPTransport = CurlTransport.shared
 
     /// A connection to `account` and the Jobs service at `jobsURL`; a trailing `/v1/jobs` (as
     /// the emulator prints its endpoint) is dropped.
@@ -47,12 +59,12 @@ public struct AnalyserConnection: Sendable {
 
     /// A client for one of the analyser's tables.
     func table(_ name: String) -> TableClient {
-        TableClient(account: self.account, tableName: name)
+        TableClient(account: self.account, tableName: name, transport: self.transport)
     }
 
     /// The `newfiles` queue, with messages locked for `lockTimeout`, created if missing.
     func openQueue(lockTimeout: Duration) async throws -> StorageMessageQueue {
-        let client = QueueClient(account: self.account, queueName: Self.queueName)
+        let client = QueueClient(account: self.account, queueName: Self.queueName, transport: self.transport)
         let queue = StorageMessageQueue(
             client: client, configuration: MessageQueueConfiguration(lockTimeout: lockTimeout))
         try await queue.open()
@@ -61,11 +73,14 @@ public struct AnalyserConnection: Sendable {
 
     /// A client for the Jobs service.
     func jobs() -> JobsClient {
-        JobsClient(configuration: JobsClient.Configuration(baseURL: self.jobsURL))
+        JobsClient(
+            configuration: JobsClient.Configuration(
+                baseURL: self.jobsURL, timeout: self.requestTimeout ?? .seconds(30)),
+            transport: self.transport)
     }
 
     /// A lock on the lock table of the account.
     func lock() -> TableLock {
-        TableLock(configuration: TableLock.Configuration(account: self.account))
+        TableLock(configuration: TableLock.Configuration(account: self.account), transport: self.transport)
     }
 }

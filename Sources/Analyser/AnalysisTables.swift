@@ -37,15 +37,32 @@ struct AnalysisTables: Sendable {
         ]
         if let failure = analysis.failure { properties["Error"] = .string(failure) }
         if let fence { properties["Fence"] = .int64(fence) }
+        // Tells our own insert from another worker's when an answer was lost (see below).
+        let recordId = UUID().uuidString.lowercased()
+        properties["RecordId"] = .string(recordId)
         let entity = TableEntity(
             partitionKey: strategy.rawValue, rowKey: TableKeyEscaping.escape(fileName), properties: properties)
-        do {
-            _ = try await self.results.insert(entity)
-            return .recorded
-        } catch let error as StorageError where error.code == .entityAlreadyExists {
-            return .duplicate
+        var ambiguous = false
+        for attempt in 1...Self.maximumAttempts {
+            do {
+                _ = try await self.results.insert(entity)
+                return .recorded
+            } catch let error as StorageError where error.code == .entityAlreadyExists {
+                // After an attempt whose answer was lost, the row may be that attempt's own.
+                guard ambiguous else { return .duplicate }
+                let row = try await self.results.entity(partitionKey: entity.partitionKey, rowKey: entity.rowKey)
+                return row.entity.properties["RecordId"] == .string(recordId) ? .recorded : .duplicate
+            } catch  where StorageRetryPolicy.mayHaveBeenApplied(error) && attempt < Self.maximumAttempts {
+                // Insert-only: repeating the insert cannot apply twice, so it is how to find out.
+                ambiguous = true
+                try await Task.sleep(for: .milliseconds(100 * attempt))
+            }
         }
+        preconditionFailure("The last attempt returns or throws.")
     }
+
+    /// How many times an insert whose answer was lost is sent.
+    private static let maximumAttempts = 4
 
     /// The names of the files analysed under `strategy`.
     func recordedNames(strategy: AnalysisStrategy) async throws -> Set<String> {
@@ -76,8 +93,18 @@ struct AnalysisTables: Sendable {
             "Duplicates": .int32(Int32(clamping: run.duplicates)),
         ]
         if let fence = run.fence { properties["Fence"] = .int64(fence) }
-        _ = try await self.runs.insert(
-            TableEntity(partitionKey: run.strategy.rawValue, rowKey: run.id, properties: properties))
+        let entity = TableEntity(partitionKey: run.strategy.rawValue, rowKey: run.id, properties: properties)
+        for attempt in 1...Self.maximumAttempts {
+            do {
+                _ = try await self.runs.insert(entity)
+                return
+            } catch let error as StorageError where error.code == .entityAlreadyExists && attempt > 1 {
+                // The run's id is a fresh UUID: the row is the lost answer's own insert.
+                return
+            } catch  where StorageRetryPolicy.mayHaveBeenApplied(error) && attempt < Self.maximumAttempts {
+                try await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
     }
 
     /// Every run of `strategy`, in start order.

@@ -38,9 +38,18 @@ public struct ImageUploader: Sendable {
                 if index >= width { try await group.next() }
                 group.addTask {
                     try await store.write(file.name, bytes: file.bytes)
-                    try await queue.send(MessageEnvelope(messageType: AnalyserConnection.workName, text: file.name))
-                    _ = try await producer.add(
-                        referenceId: file.name, params: .object([JSONMember("file", .string(file.name))]), unique: true)
+                    // An announcement must not be lost and may be repeated: a second message for
+                    // a file is refused by the insert-only results table, and a unique job is
+                    // added once however often it is sent. So a lost answer is resolved by
+                    // sending again.
+                    try await StorageRetryPolicy.standard.repeatingLostAnswers {
+                        try await queue.send(MessageEnvelope(messageType: AnalyserConnection.workName, text: file.name))
+                    }
+                    try await StorageRetryPolicy.standard.repeatingLostAnswers {
+                        _ = try await producer.add(
+                            referenceId: file.name, params: .object([JSONMember("file", .string(file.name))]),
+                            unique: true)
+                    }
                 }
             }
             try await group.waitForAll()

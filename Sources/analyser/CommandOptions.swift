@@ -39,6 +39,7 @@ struct CommandOptions: Sendable {
           analyser upload --store DIR [--generate N] [FILES…]
           analyser work --strategy lock|queue|jobs --store DIR --worker-id ID [--interval 1s] [--ttl 10s]
                         [--exit-when-idle 5s|never] [--connection-string S] [--jobs-url URL] [--log-format text|json]
+                        [--request-timeout 30s]
           analyser report --store DIR --strategy lock|queue|jobs [--connection-string S]
 
         The connection is --connection-string, else AZURE_STORAGE_CONNECTION_STRING, else

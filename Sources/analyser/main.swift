@@ -10,8 +10,12 @@ import StorageCore
 
 func connection(_ options: CommandOptions) -> AnalyserConnection {
     do {
-        return try AnalyserConnection(
+        var connection = try AnalyserConnection(
             connectionString: options.values["--connection-string"], jobsURL: options.values["--jobs-url"])
+        if let text = options.values["--request-timeout"] {
+            connection.requestTimeout = CommandOptions.parseDuration(text, flag: "--request-timeout")
+        }
+        return connection
     } catch {
         CommandOptions.fail("cannot read the connection string: \(error)")
     }
@@ -33,7 +37,9 @@ func strategy(_ options: CommandOptions) -> AnalysisStrategy {
     return strategy
 }
 
-let connectionFlags: Set<String> = ["--connection-string", "--jobs-url", "--store", "--log-format"]
+let connectionFlags: Set<String> = [
+    "--connection-string", "--jobs-url", "--store", "--log-format", "--request-timeout",
+]
 let arguments = CommandLine.arguments.dropFirst()
 guard let command = arguments.first else { CommandOptions.fail(CommandOptions.usage) }
 

@@ -33,6 +33,13 @@ let usage = """
       --request-timeout MS   how long a request may take to arrive in full before its
                              connection is closed (default 60000; 0 turns it off)
       --log-level LEVEL      silent, error, warning (default), info or debug
+      --faults SPEC          inject faults into Table, Queue and Jobs requests, for example
+                             "latency=0.2:50ms,busy=0.05,internal=0.02,drop=0.05,slow=0.01:35s"
+                             (kinds: latency=P:D, busy=P, internal=P, drop=P, slow=P:D,
+                             services=table+queue+jobs; see Docs/RELIABILITY.md)
+      --faults-seed N        seed of the fault draws, for a reproducible run (default random)
+      --admin-port PORT      serve GET/PUT/DELETE /faults on 127.0.0.1:PORT to read or change
+                             the faults while running (default off; 0 picks a free port)
       -h, --help             show this help
     """
 
@@ -86,6 +93,17 @@ func parseConfiguration(_ arguments: [String], environment: [String: String]) ->
         case "--max-requests-in-flight": configuration.maximumRequestsInFlight = count(for: argument, minimum: 1)
         case "--request-timeout":
             configuration.requestReceiveTimeout = .milliseconds(count(for: argument, minimum: 0))
+        case "--faults":
+            do {
+                configuration.faults = try FaultSpec(parsing: value(for: argument))
+            } catch {
+                fail("--faults: \(error.message)")
+            }
+        case "--faults-seed":
+            let text = value(for: argument)
+            guard let seed = UInt64(text) else { fail("--faults-seed must be a whole number, not '\(text)'") }
+            configuration.faultsSeed = seed
+        case "--admin-port": configuration.adminPort = port(for: argument)
         case "--log-level":
             let text = value(for: argument)
             guard let level = EmulatorLog.Level(name: text) else {

@@ -24,8 +24,9 @@ import Synchronization
 /// ``Configuration/expiryMargin`` — or when they have watched the same ETag, unchanged, for the
 /// TTL plus the margin on their own monotonic clock. No decision compares two machines' clocks.
 ///
-/// A write whose answer never came (a timeout, a reset connection) may still have been applied;
-/// the lock then re-reads the row and decides by its `Owner` and `Fence`, never by guessing.
+/// A write whose answer never came (a timeout, a reset connection) or that got a 500 may still
+/// have been applied; the lock then re-reads the row and decides by its `Owner` and `Fence`,
+/// never by guessing.
 public final class TableLock: Lock {
     /// The settings in force.
     public let configuration: Configuration
@@ -91,7 +92,7 @@ public final class TableLock: Lock {
             }
         } catch let error as StorageError where Self.isLostRace(error) {
             return nil
-        } catch let error as TransportError where error.code.mayHaveReachedServer {
+        } catch  where StorageRetryPolicy.mayHaveBeenApplied(error) {
             // The write may have been applied: the row's owner says whether it was.
             guard let row = try await self.reread(rowKey: rowKey), Self.owner(of: row.entity) == owner,
                 Self.state(of: row.entity) == Column.held
@@ -118,7 +119,7 @@ public final class TableLock: Lock {
         } catch let error as StorageError where Self.isLostRace(error) {
             lease.markLost()
             throw LockError.leaseLost(key: lease.key, reason: "another holder took the lock over")
-        } catch let error as TransportError where error.code.mayHaveReachedServer {
+        } catch  where StorageRetryPolicy.mayHaveBeenApplied(error) {
             guard let row = try await self.reread(rowKey: rowKey) else { throw error }
             guard Self.owner(of: row.entity) == lease.owner, Self.fence(of: row.entity) == lease.fencingToken,
                 Self.state(of: row.entity) == Column.held
@@ -149,7 +150,7 @@ public final class TableLock: Lock {
                 // Someone else holds it now: there is nothing of ours to release.
                 lease.markLost()
                 return
-            } catch let error as TransportError where error.code.mayHaveReachedServer {
+            } catch  where StorageRetryPolicy.mayHaveBeenApplied(error) {
                 guard let row = try await self.reread(rowKey: rowKey) else { throw error }
                 guard Self.owner(of: row.entity) == lease.owner, Self.state(of: row.entity) == Column.held else {
                     // Released by our write after all, or taken over meanwhile.

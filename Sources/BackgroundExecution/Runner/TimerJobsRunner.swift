@@ -165,26 +165,50 @@ public final class TimerJobsRunner: Sendable {
 
     /// Completes or aborts the job with its token; a refusal (another claim holds it now) or a
     /// missing job counts as a lost lock.
+    ///
+    /// An attempt that may have been applied without the answer arriving (no answer, or 500) is
+    /// sent again with the same token, up to three times. A token refused after such an attempt
+    /// most likely means the first attempt did land, and is counted as settled: the work is done
+    /// either way, and a job that was claimed again meanwhile is another claim's to finish.
     private func settle(_ job: Job, completing: Bool) async {
-        do {
-            let settled =
-                completing
-                ? try await self.jobs.completeJob(
-                    id: job.id, lockToken: job.lockToken, correlationId: self.correlationId)
-                : try await self.jobs.abortJob(id: job.id, lockToken: job.lockToken, correlationId: self.correlationId)
-            guard settled != nil else {
-                self.state.withLock { $0.statistics.lostLocks += 1 }
-                self.report(JobsError.lockLapsed(jobId: job.id, "was deleted while it ran", self.correlationId))
+        var ambiguous = false
+        var pause = Duration.milliseconds(200)
+        for attempt in 1...3 {
+            do {
+                let settled =
+                    completing
+                    ? try await self.jobs.completeJob(
+                        id: job.id, lockToken: job.lockToken, correlationId: self.correlationId)
+                    : try await self.jobs.abortJob(
+                        id: job.id, lockToken: job.lockToken, correlationId: self.correlationId)
+                guard settled != nil || ambiguous else {
+                    self.state.withLock { $0.statistics.lostLocks += 1 }
+                    self.report(JobsError.lockLapsed(jobId: job.id, "was deleted while it ran", self.correlationId))
+                    return
+                }
+                self.countSettled(completing: completing)
                 return
+            } catch let error as JobsError where error.code == JobsError.lockTokenMismatchCode {
+                if ambiguous {
+                    self.countSettled(completing: completing)
+                    return
+                }
+                self.state.withLock { $0.statistics.lostLocks += 1 }
+                self.report(error)
+                return
+            } catch {
+                self.report(error)
+                guard StorageRetryPolicy.mayHaveBeenApplied(error), attempt < 3 else { return }
+                ambiguous = true
+                try? await Task.sleep(for: pause)
+                pause *= 2
             }
-            self.state.withLock { state in
-                if completing { state.statistics.completed += 1 } else { state.statistics.aborted += 1 }
-            }
-        } catch let error as JobsError where error.code == JobsError.lockTokenMismatchCode {
-            self.state.withLock { $0.statistics.lostLocks += 1 }
-            self.report(error)
-        } catch {
-            self.report(error)
+        }
+    }
+
+    private func countSettled(completing: Bool) {
+        self.state.withLock { state in
+            if completing { state.statistics.completed += 1 } else { state.statistics.aborted += 1 }
         }
     }
 
@@ -247,10 +271,11 @@ public final class TimerJobsRunner: Sendable {
                 self.state.withLock { $0.statistics.lockExtensions += 1 }
             } catch is CancellationError {
                 return nil
-            } catch let error as JobsError {
+            } catch let error as JobsError where error.status < 500 {
                 return .lost(error)
             } catch {
-                // No answer from the service: try again at the next beat while the lock lasts.
+                // No answer, or the service failed (5xx, extension not applied or not known to be):
+                // try again at the next beat while the lock lasts.
                 continue
             }
         }

@@ -19,6 +19,9 @@ public struct HTTPServerResponse: Sendable, Equatable {
     public var headers: HTTPHeaders
     /// The body; not sent for `HEAD` requests or for statuses that forbid one.
     public var body: [UInt8]
+    /// Whether to close the connection instead of sending this response, as a server that
+    /// crashed after doing the work would; fault injection uses it to lose answers on purpose.
+    package var closesWithoutAnswer = false
 
     /// Creates a response from bytes.
     public init(status: Int = 200, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {

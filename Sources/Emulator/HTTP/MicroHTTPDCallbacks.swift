@@ -106,6 +106,11 @@ enum MicroHTTPDCallbacks {
         while message.last?.isNewline == true {
             message.removeLast()
         }
+        // libmicrohttpd's words for an access handler returning NO, which this server does only
+        // to drop a connection on purpose (and logs itself when that is worth a line).
+        guard message != "Application reported internal error, closing connection." else {
+            return
+        }
         context.log(message)
     }
 
@@ -327,6 +332,10 @@ enum MicroHTTPDCallbacks {
         closing: Bool,
         context: HTTPServerContext
     ) -> MHD_Result {
+        // Returning NO without queuing makes libmicrohttpd close the connection unanswered.
+        guard !response.closesWithoutAnswer else {
+            return .NO
+        }
         var response = response
         // 1xx answers would need a final response after them, which this server cannot send.
         if !(200...999).contains(response.status) {

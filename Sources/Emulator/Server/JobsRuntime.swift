@@ -20,7 +20,7 @@ final class JobsRuntime: Sendable {
     ///
     /// - Throws: The store's error when the location cannot be opened, or ``HTTPServerError``
     ///   when the port cannot be bound; nothing is left running after a throw.
-    init(configuration: StorageEmulator.Configuration, port: Int, log: EmulatorLog) throws {
+    init(configuration: StorageEmulator.Configuration, port: Int, faults: FaultInjector, log: EmulatorLog) throws {
         let store = try JobsStore(
             location: configuration.inMemory ? .inMemory : .directory(configuration.location),
             maximumRetries: configuration.jobsMaximumRetries)
@@ -32,7 +32,8 @@ final class JobsRuntime: Sendable {
         serverConfiguration.targetTooLongResponse = { service.targetTooLongResponse($0) }
         let server: HTTPServer
         do {
-            server = try HTTPServer(configuration: serverConfiguration) { service.handle($0) }
+            server = try HTTPServer(
+                configuration: serverConfiguration, handler: faults.handler(for: .jobs) { service.handle($0) })
         } catch {
             store.close()
             throw error

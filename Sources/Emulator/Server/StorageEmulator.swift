@@ -45,6 +45,14 @@ public final class StorageEmulator: Sendable {
         /// How long a request may take to arrive in full before its connection is closed, so a
         /// client trickling bytes cannot hold a connection forever; zero turns it off.
         public var requestReceiveTimeout: Duration = .seconds(60)
+        /// The faults injected into Table, Queue and Jobs requests; none by default.
+        public var faults = FaultSpec()
+        /// The seed of the fault injector's draws, for a reproducible run; random when `nil`.
+        public var faultsSeed: UInt64?
+        /// The admin endpoint's port (`/faults`); `nil`, the default, leaves it off.
+        public var adminPort: Int?
+        /// The admin endpoint's address; only loopback addresses are accepted.
+        public var adminHost: String = "127.0.0.1"
 
         /// The defaults: Azurite's ports on 127.0.0.1, data under `./.baton-emulator`.
         public init() {}
@@ -62,6 +70,8 @@ public final class StorageEmulator: Sendable {
 
     /// The services that are listening, in start order.
     public let endpoints: [Endpoint]
+    /// Decides the faults injected into requests; its specification can change at any time.
+    public let faultInjector: FaultInjector
     private let servers: [HTTPServer]
     private let tableStore: TableStore?
     private let queueStore: QueueStore?
@@ -74,6 +84,7 @@ public final class StorageEmulator: Sendable {
     public init(configuration: Configuration) throws {
         let log = EmulatorLog(level: configuration.logLevel)
         let accounts = AccountRegistry(additional: configuration.accounts)
+        let faults = FaultInjector(spec: configuration.faults, seed: configuration.faultsSeed)
         var servers: [HTTPServer] = []
         var endpoints: [Endpoint] = []
         var tableStore: TableStore?
@@ -90,7 +101,8 @@ public final class StorageEmulator: Sendable {
                 serverConfiguration.oversizedBodyResponse = { service.oversizedBodyResponse($0) }
                 serverConfiguration.serverBusyResponse = { service.serverBusyResponse($0) }
                 serverConfiguration.targetTooLongResponse = { service.targetTooLongResponse($0) }
-                let server = try HTTPServer(configuration: serverConfiguration) { service.handle($0) }
+                let server = try HTTPServer(
+                    configuration: serverConfiguration, handler: faults.handler(for: .table) { service.handle($0) })
                 servers.append(server)
                 endpoints.append(Self.endpoint("Table", server: server))
             }
@@ -104,14 +116,20 @@ public final class StorageEmulator: Sendable {
                 serverConfiguration.oversizedBodyResponse = { service.oversizedBodyResponse($0) }
                 serverConfiguration.serverBusyResponse = { service.serverBusyResponse($0) }
                 serverConfiguration.targetTooLongResponse = { service.targetTooLongResponse($0) }
-                let server = try HTTPServer(configuration: serverConfiguration) { service.handle($0) }
+                let server = try HTTPServer(
+                    configuration: serverConfiguration, handler: faults.handler(for: .queue) { service.handle($0) })
                 servers.append(server)
                 endpoints.append(Self.endpoint("Queue", server: server))
             }
             if let jobsPort = configuration.jobsPort {
-                let runtime = try JobsRuntime(configuration: configuration, port: jobsPort, log: log)
+                let runtime = try JobsRuntime(configuration: configuration, port: jobsPort, faults: faults, log: log)
                 jobs = runtime
                 endpoints.append(runtime.endpoint)
+            }
+            if let adminPort = configuration.adminPort {
+                let server = try Self.startAdmin(configuration, port: adminPort, faults: faults, log: log)
+                servers.append(server)
+                endpoints.append(Self.adminEndpoint(server))
             }
         } catch {
             for server in servers { server.shutdown() }
@@ -125,6 +143,10 @@ public final class StorageEmulator: Sendable {
         self.tableStore = tableStore
         self.queueStore = queueStore
         self.jobs = jobs
+        self.faultInjector = faults
+        if !configuration.faults.isEmpty {
+            log.log(.warning, "injecting faults '\(configuration.faults)' with seed \(faults.seed)")
+        }
         log.log(
             .info,
             "emulator started: \(endpoints.map { "\($0.service) \($0.url.absoluteString)" }.joined(separator: ", "))")

@@ -25,7 +25,11 @@ import StorageCore
 /// ``TransportError`` unchanged: check ``TransportError/Code/mayHaveReachedServer`` before
 /// assuming a write did not happen.
 ///
-/// **No retries.** Every command makes exactly one attempt.
+/// **Retries.** Only what cannot apply twice is sent again, with ``StorageRetryPolicy/standard``'s
+/// backoff: any command refused with 503 or never sent, and the read-only `get_…` commands on
+/// 500 or a lost answer. A write that got a 500 or no answer is surfaced — in particular a
+/// claim (`start_job…`) whose answer was lost leaves the job locked by a claim nobody holds
+/// until its timeout passes; it is then claimable again, so the work is delayed, never lost.
 ///
 /// The client holds no mutable state and is safe to share between tasks.
 public final class JobsClient: Sendable {
@@ -63,7 +67,7 @@ public final class JobsClient: Sendable {
         let request = HTTPClientRequest(
             method: "POST", url: url, headers: headers, body: JSONWriter.bytes(.object(arguments)),
             timeout: self.configuration.timeout)
-        let response = try await self.transport.execute(request)
+        let response = try await self.execute(request, readOnly: command.hasPrefix("get_"))
         if response.status == 204 { return nil }
         let document = response.body.isEmpty ? nil : try? JSONParser.parse(response.body)
         guard (200..<300).contains(response.status) else {
@@ -76,5 +80,30 @@ public final class JobsClient: Sendable {
                 correlationId: correlationId)
         }
         return document
+    }
+
+    /// Sends `request`, again while ``StorageRetryPolicy`` deems it safe; returns the last answer.
+    private func execute(_ request: HTTPClientRequest, readOnly: Bool) async throws -> HTTPClientResponse {
+        let policy = StorageRetryPolicy.standard
+        // A read-only command is as safe to repeat as a GET.
+        let method = readOnly ? "GET" : request.method
+        var attempt = 1
+        while true {
+            do {
+                let response = try await self.transport.execute(request)
+                guard response.status >= 500, attempt < policy.maximumAttempts,
+                    StorageRetryPolicy.isSafeToRetry(method: method, status: response.status, transportError: nil)
+                else {
+                    return response
+                }
+            } catch let error as TransportError
+                where attempt < policy.maximumAttempts
+                && StorageRetryPolicy.isSafeToRetry(method: method, status: nil, transportError: error)
+            {
+                // Retried below.
+            }
+            try await Task.sleep(for: policy.delay(afterAttempt: attempt))
+            attempt += 1
+        }
     }
 }

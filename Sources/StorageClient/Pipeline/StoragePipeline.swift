@@ -17,9 +17,11 @@ import StorageCore
 /// - the credential: a shared key signs the exact method, headers and encoded path sent; a
 ///   SAS is appended to the query; an anonymous account adds nothing.
 ///
-/// The pipeline makes exactly one attempt. It never retries: a retried write can apply twice,
-/// and only the caller knows whether that is safe (the lock layer above decides, using
-/// ``TransportError/Code/mayHaveReachedServer`` for exchanges that got no answer). A
+/// The pipeline retries only what cannot apply twice (see ``StorageRetryPolicy``): any request
+/// refused with 503 `ServerBusy` or never sent, and reads on 500 or a lost answer. A write that
+/// got a 500 or no answer is surfaced, because only the caller knows how to find out whether it
+/// was applied (the lock layer re-reads its row, using
+/// ``TransportError/Code/mayHaveReachedServer`` for exchanges that got no answer). The last
 /// ``TransportError`` or `CancellationError` from the transport passes through unchanged.
 struct StoragePipeline: Sendable {
     /// The account whose credential authorizes requests.
@@ -34,6 +36,8 @@ struct StoragePipeline: Sendable {
     let defaultHeaders: HTTPHeaders
     /// What sends the requests.
     let transport: any HTTPTransport
+    /// Which failures are retried, and how long to wait between attempts.
+    var retryPolicy = StorageRetryPolicy.standard
 
     /// Creates a pipeline for one service of an account.
     ///
@@ -74,19 +78,38 @@ struct StoragePipeline: Sendable {
         try self.endpoint.get()
     }
 
-    /// Sends `request` once and returns a 2xx response.
+    /// Sends `request`, again after failures ``StorageRetryPolicy`` deems safe, and returns a 2xx
+    /// response.
     ///
-    /// - Parameter now: The time written to `x-ms-date`.
+    /// - Parameter now: The time written to `x-ms-date` of the first attempt; retries are dated
+    ///   when they are sent.
     /// - Throws: ``StorageCore/StorageError`` for any other status, decoded from the response;
     ///   ``TransportError`` or `CancellationError` from the transport, unchanged;
     ///   ``StorageCore/StorageConfigurationError`` when the account has no endpoint.
     func send(_ request: StorageRequest, now: Date = Date()) async throws -> HTTPClientResponse {
-        let prepared = try self.prepare(request, now: now)
-        let response = try await self.transport.execute(prepared)
-        guard (200..<300).contains(response.status) else {
-            throw StorageError(status: response.status, headers: response.headers, body: response.body)
+        var attempt = 1
+        while true {
+            do {
+                let prepared = try self.prepare(request, now: attempt == 1 ? now : Date())
+                let response = try await self.transport.execute(prepared)
+                if (200..<300).contains(response.status) {
+                    return response
+                }
+                guard attempt < self.retryPolicy.maximumAttempts,
+                    StorageRetryPolicy.isSafeToRetry(
+                        method: request.method, status: response.status, transportError: nil)
+                else {
+                    throw StorageError(status: response.status, headers: response.headers, body: response.body)
+                }
+            } catch let error as TransportError
+                where attempt < self.retryPolicy.maximumAttempts
+                && StorageRetryPolicy.isSafeToRetry(method: request.method, status: nil, transportError: error)
+            {
+                // Retried below, like a refusal that is safe to repeat.
+            }
+            try await Task.sleep(for: self.retryPolicy.delay(afterAttempt: attempt))
+            attempt += 1
         }
-        return response
     }
 
     /// The HTTP request that ``send(_:)`` sends for `request`.

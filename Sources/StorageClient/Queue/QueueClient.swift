@@ -123,13 +123,18 @@ public final class QueueClient: Sendable {
 
     /// Creates the queue unless it exists.
     ///
-    /// - Returns: `true` when this call created it.
+    /// A create whose answer was lost is sent again: repeating it is harmless.
+    ///
+    /// - Returns: `true` when this call created it (`false` also when an earlier attempt of this
+    ///   call created it but its answer was lost).
     @discardableResult
     public func createIfNotExists(metadata: [String: String] = [:]) async throws -> Bool {
-        do {
-            return try await self.create(metadata: metadata)
-        } catch let error as StorageError where error.code == .queueAlreadyExists {
-            return false
+        try await StorageRetryPolicy.standard.repeatingLostAnswers {
+            do {
+                return try await self.create(metadata: metadata)
+            } catch let error as StorageError where error.code == .queueAlreadyExists {
+                return false
+            }
         }
     }
 

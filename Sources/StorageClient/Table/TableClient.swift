@@ -109,16 +109,22 @@ public final class TableClient: Sendable {
 
     /// Creates the table unless it exists.
     ///
-    /// - Returns: `true` when this call created it, `false` when it already existed.
+    /// A create whose answer was lost is sent again: repeating it is harmless, and the repeat's
+    /// 409 says the table is there.
+    ///
+    /// - Returns: `true` when this call created it, `false` when it already existed (or when an
+    ///   earlier attempt of this call created it but its answer was lost).
     /// - Throws: ``StorageCore/StorageError`` for any other refusal, such as 409
     ///   `TableBeingDeleted`.
     @discardableResult
     public func createTableIfNotExists() async throws -> Bool {
-        do {
-            try await self.createTable()
-            return true
-        } catch let error as StorageError where error.code == .tableAlreadyExists {
-            return false
+        try await StorageRetryPolicy.standard.repeatingLostAnswers {
+            do {
+                try await self.createTable()
+                return true
+            } catch let error as StorageError where error.code == .tableAlreadyExists {
+                return false
+            }
         }
     }
 

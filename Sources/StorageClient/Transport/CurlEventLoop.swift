@@ -213,6 +213,13 @@ final class CurlEventLoop: @unchecked Sendable {
             return TransportError(code: .connectFailed, message: message, curlCode: curlCode)
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             return TransportError(code: .invalidRequest, message: message, curlCode: curlCode)
+        case CURLE_SEND_FAIL_REWIND:
+            // The connection died after the body was sent, and the transfer refused libcurl's
+            // silent resend (see CurlTransfer); libcurl's own text would only mention a rewind.
+            return TransportError(
+                code: .connectionLost,
+                message: "The connection closed after the request was sent and before any answer; "
+                    + "it may have been applied.", curlCode: curlCode)
         case CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE:
             return TransportError(code: .connectionLost, message: message, curlCode: curlCode)
         default:

@@ -26,6 +26,8 @@ final class CurlTransfer: @unchecked Sendable {
     private(set) var responseBody: [UInt8] = []
     private(set) var responseHeaders = HTTPHeaders()
     private(set) var exceededResponseLimit = false
+    /// How much of the request body libcurl has read.
+    private var uploadOffset = 0
     private var headerList: UnsafeMutablePointer<curl_slist>?
     /// libcurl's detailed message for a failure, which names the host and the system error.
     private let errorBuffer: UnsafeMutablePointer<CChar> = {
@@ -94,18 +96,17 @@ final class CurlTransfer: @unchecked Sendable {
         default:
             _ = ccurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, self.request.method)
             if !self.request.body.isEmpty || ["POST", "PUT", "MERGE", "PATCH"].contains(self.request.method) {
-                // COPYPOSTFIELDS copies the body into curl, so no Swift buffer has to outlive
-                // this call. Even an empty body needs a valid pointer, or curl would try to read
-                // the body from a callback.
+                // The body goes through a read callback, not COPYPOSTFIELDS, and no seek callback
+                // is set, so libcurl cannot rewind it. When a reused connection dies after the
+                // body was sent and before any answer, libcurl would otherwise resend the request
+                // on a fresh connection by itself — applying a write twice, unseen by the caller.
+                // Without a rewind it fails with CURLE_SEND_FAIL_REWIND: an ambiguous outcome
+                // the caller resolves. (A write without a body can still be resent that way.)
+                self.uploadOffset = 0
+                _ = ccurl_easy_setopt_long(handle, CURLOPT_POST, 1)
                 _ = ccurl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(self.request.body.count))
-                var empty: UInt8 = 0
-                self.request.body.withUnsafeBytes { buffer in
-                    withUnsafeMutablePointer(to: &empty) { emptyPointer in
-                        let start = buffer.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
-                        _ = ccurl_easy_setopt_pointer(
-                            handle, CURLOPT_COPYPOSTFIELDS, start ?? UnsafeMutableRawPointer(emptyPointer))
-                    }
-                }
+                _ = ccurl_easy_setopt_read_function(handle, curlReadCallback)
+                _ = ccurl_easy_setopt_pointer(handle, CURLOPT_READDATA, opaque)
             }
         }
 
@@ -132,6 +133,17 @@ final class CurlTransfer: @unchecked Sendable {
         }
         self.responseBody.append(contentsOf: bytes)
         return true
+    }
+
+    fileprivate func readBody(into destination: UnsafeMutableRawPointer, capacity: Int) -> Int {
+        let count = min(capacity, self.request.body.count - self.uploadOffset)
+        guard count > 0 else { return 0 }
+        self.request.body.withUnsafeBytes { source in
+            guard let start = source.baseAddress else { return }
+            destination.copyMemory(from: start + self.uploadOffset, byteCount: count)
+        }
+        self.uploadOffset += count
+        return count
     }
 
     fileprivate func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
@@ -178,4 +190,10 @@ private let curlHeaderCallback: curl_write_callback = { data, size, count, conte
         transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
     }
     return length
+}
+
+private let curlReadCallback: curl_read_callback = { buffer, size, count, context in
+    guard let context, let buffer else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    return transfer.readBody(into: buffer, capacity: size * count)
 }
