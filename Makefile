@@ -95,13 +95,15 @@ demo-locks: deps
 	$(SWIFT) build -c release --product lock-contender
 	scripts/demo-locks.sh
 
-## bench: measure, in release mode
-bench: deps
+## bench: Baton beside its anchors (nginx, Redis, URLSession, the Python SDK) in one release-mode
+## run; writes Docs/BENCHMARKS.md and Docs/benchmarks.svg. BENCH_FLAGS=--quick for a short run.
+BENCH_FLAGS ?=
+bench: deps venv
+	@scripts/install-system-packages.sh --bench
+	$(SWIFT) build -c release --product storage-emulator
 	$(SWIFT) build -c release --product bench
-	.build/release/bench transport
-	.build/release/bench table
-	.build/release/bench queue
-	.build/release/bench lock
+	.build/release/bench --python $(VENV)/bin/python --json .build/benchmarks.json \
+		--markdown Docs/BENCHMARKS.md $(BENCH_FLAGS)
 
 ## chaos: the long reliability harnesses (Docs/RELIABILITY.md) — 20 kill -9 rounds of the emulator
 ## under concurrent writes, and 3 rounds of the analyser demo under injected faults; release builds

@@ -47,8 +47,8 @@ sort -k5 -n "$location"/worker*.out | awk '
 echo "   In time order, every holding ends before the next begins and fences only grow."
 
 echo
-echo "-- 3. The pooled libcurl transport against the in-process libmicrohttpd server"
-"$bin/bench" transport --quick
+echo "-- 3. The pooled libcurl transport beside URLSession against nginx (skipped without nginx: make bench installs it)"
+"$bin/bench" --quick --filter transport
 
 echo
 echo "Done: started the emulator, ran three lock workers against it, measured the transport."

@@ -2,10 +2,25 @@
 # Installs the Debian packages Baton builds against, only those that are missing.
 # Idempotent; uses sudo only when not already root; refreshes the package lists first, as a
 # fresh machine has none.
+#
+#   scripts/install-system-packages.sh           what the build and `make test` need
+#   scripts/install-system-packages.sh --bench   that, plus the benchmark anchors (nginx, Redis)
 set -euo pipefail
 
 # curl: the fault-injection scripts read the emulator's admin endpoint with it.
-packages=(pkg-config libcurl4-openssl-dev libssl-dev libsqlite3-dev libmicrohttpd-dev curl "$@")
+packages=(pkg-config libcurl4-openssl-dev libssl-dev libsqlite3-dev libmicrohttpd-dev curl)
+
+# The servers `make bench` measures Baton beside; nothing else needs them, so only on request.
+bench_packages() {
+    packages+=(nginx redis-server)
+}
+
+for argument in "$@"; do
+    case "$argument" in
+    --bench) bench_packages ;;
+    *) packages+=("$argument") ;;
+    esac
+done
 
 missing=()
 for package in "${packages[@]}"; do

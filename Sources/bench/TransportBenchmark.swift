@@ -2,78 +2,77 @@
 // Baton — background work run exactly once across many service instances.
 //===----------------------------------------------------------------------===//
 
-import Emulator
 import Foundation
 import StorageClient
 import StorageCore
 
-/// Round trips of ``CurlTransport`` against an in-process ``HTTPServer`` answering 204: the
-/// transport's own cost plus loopback, with no storage logic on either side.
-struct TransportBenchmark {
-    let options: BenchmarkOptions
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
-    func run() async throws {
-        let server = try HTTPServer { _ in HTTPServerResponse(status: 204) }
-        defer { server.shutdown() }
+/// One HTTP round trip against nginx answering `204`: Baton's pooled libcurl transport beside
+/// Foundation's `URLSession`, the transport a Swift service gets without Baton.
+struct TransportBenchmark {
+    static let roundTrip = "HTTP round trip, nginx 204"
+    static let subject = "CurlTransport → nginx"
+    static let anchorSubject = "URLSession → nginx"
+    /// The group that sets the emulator's cheapest request beside the HTTP floor.
+    static let floorGroup = "floor"
+    static let floorRead = "point read, one entity per caller"
+
+    func run(_ context: BenchmarkContext) async throws {
+        let transportSelected = context.options.selects(group: "transport", operation: Self.roundTrip)
+        let floorSelected = context.options.selectsAny(group: Self.floorGroup, of: [Self.roundTrip, Self.floorRead])
+        guard transportSelected || floorSelected, let nginx = try await context.nginx() else { return }
+        let url = "http://127.0.0.1:\(nginx.port)/devstoreaccount1/bench"
         let transport = CurlTransport()
         defer { transport.shutdown() }
-        let request = HTTPClientRequest(
-            method: "GET", url: "http://\(server.host):\(server.port)/devstoreaccount1/bench",
-            headers: ["x-ms-version": "2019-02-02"])
+        let request = HTTPClientRequest(method: "GET", url: url, headers: ["x-ms-version": "2019-02-02"])
 
-        print("transport: libcurl (pooled, curl_multi) -> libmicrohttpd on \(server.host):\(server.port)")
-        #if DEBUG
-            print("warning: debug build; run `swift run -c release bench transport` for real numbers")
-        #endif
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 16
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.urlCache = nil
+        let session = URLSession(configuration: configuration)
+        defer { session.invalidateAndCancel() }
+        var sessionRequest = URLRequest(url: URL(string: url)!)
+        sessionRequest.setValue("2019-02-02", forHTTPHeaderField: "x-ms-version")
+        let finalRequest = sessionRequest
 
-        for _ in 0..<min(500, self.options.requests) {
-            _ = try await transport.execute(request)
-        }
-
-        var samples: [Duration] = []
-        samples.reserveCapacity(self.options.requests)
-        let clock = ContinuousClock()
-        let sequentialStart = clock.now
-        for _ in 0..<self.options.requests {
-            let start = clock.now
-            let response = try await transport.execute(request)
-            samples.append(clock.now - start)
-            guard response.status == 204 else { throw BenchmarkFailure(status: response.status) }
-        }
-        let sequentialElapsed = clock.now - sequentialStart
-        let summary = LatencySummary(samples)
-        print(
-            String(
-                format: "sequential  n=%d  p50 %.1f µs  p99 %.1f µs  mean %.1f µs  max %.1f µs  %.0f req/s",
-                summary.count, summary.p50.microseconds, summary.p99.microseconds, summary.mean.microseconds,
-                summary.maximum.microseconds, Double(summary.count) / (sequentialElapsed.microseconds / 1_000_000)))
-
-        let concurrency = self.options.concurrency
-        let perTask = max(1, self.options.requests / concurrency)
-        let concurrentStart = clock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<concurrency {
-                group.addTask {
-                    for _ in 0..<perTask {
-                        let response = try await transport.execute(request)
-                        guard response.status == 204 else { throw BenchmarkFailure(status: response.status) }
-                    }
+        let curl = BenchmarkContext.Contender(
+            subject: Self.subject, isAnchor: false, anchorSubject: Self.anchorSubject,
+            operation: .suspending { _, _ in
+                let response = try await transport.execute(request)
+                guard response.status == 204 else { throw BenchmarkFailure("nginx answered \(response.status)") }
+            })
+        let urlSession = BenchmarkContext.Contender(
+            subject: Self.anchorSubject, isAnchor: true,
+            operation: .suspending { _, _ in
+                let (_, response) = try await session.data(for: finalRequest)
+                guard let status = (response as? HTTPURLResponse)?.statusCode, status == 204 else {
+                    throw BenchmarkFailure("nginx answered \(response) to URLSession")
                 }
-            }
-            try await group.waitForAll()
+            })
+        for concurrency in [1, 16] {
+            try await context.compare("transport", Self.roundTrip, concurrency: concurrency, [curl, urlSession])
         }
-        let concurrentElapsed = clock.now - concurrentStart
-        let total = perTask * concurrency
-        print(
-            String(
-                format: "concurrent  n=%d  c=%d  %.0f req/s", total, concurrency,
-                Double(total) / (concurrentElapsed.microseconds / 1_000_000)))
-        print("connections opened by the server: \(server.connectionsAccepted) for \(total + summary.count) requests")
-    }
-}
 
-/// A response other than the expected one, which would make the numbers meaningless.
-struct BenchmarkFailure: Error, CustomStringConvertible {
-    let status: Int
-    var description: String { "unexpected HTTP status \(self.status)" }
+        // The emulator's cheapest request, a point read, in alternating rounds with nginx's 204
+        // through the same client: how close the emulator comes to the HTTP floor.
+        let table = TableClient(account: context.emulator.account, tableName: "benchfloor")
+        _ = try await table.createTableIfNotExists()
+        for caller in 0..<16 {
+            _ = try await table.upsert(
+                TableEntity(partitionKey: "floor", rowKey: "\(caller)", properties: ["Name": .string("floor")]))
+        }
+        let floor = BenchmarkContext.Contender(subject: Self.subject, isAnchor: true, operation: curl.operation)
+        let read = BenchmarkContext.Contender(
+            subject: TableBenchmark.subject, isAnchor: false, anchorSubject: Self.subject,
+            operation: .suspending { caller, _ in _ = try await table.entity(partitionKey: "floor", rowKey: "\(caller)")
+            },
+            rowOperation: Self.floorRead, anchorOperation: Self.roundTrip)
+        for concurrency in [1, 16] {
+            try await context.compare(Self.floorGroup, Self.roundTrip, concurrency: concurrency, [read, floor])
+        }
+    }
 }

@@ -4,49 +4,78 @@
 
 import Foundation
 
-// Measurements of Baton's building blocks. Each subcommand starts what it needs in-process on
-// loopback, warms up, then samples. Run in release mode: `swift run -c release bench …`.
+// Baton's speed beside its anchors, as ratios taken in one run: these machines are noisy, and
+// absolute numbers drift between runs while ratios within a run hold. Run in release mode:
+// `swift run -c release bench` or `make bench`.
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-let usage = """
-    usage: bench <subcommand> [options]
-
-    subcommands:
-      transport [--requests N] [--concurrency C] [--quick]
-          HTTP round trips of the libcurl transport against the in-process libmicrohttpd server:
-          sequential latency (p50, p99, mean) and throughput at concurrency C (default 16).
-      table [--quick]
-          TableClient against the in-process emulator on disk: insert, point read, If-Match
-          replace, 100-entity query page, at concurrency 1 and 16.
-      queue [--quick]
-          QueueClient against the in-process emulator on disk: put, and get + delete, at
-          concurrency 1 and 16.
-      lock [--quick]
-          TableLock against the in-process emulator: uncontended cycles at concurrency 1 and 16,
-          and hand-overs between 8 contenders on one key.
-    """
-
-guard let subcommand = arguments.first, subcommand != "--help", subcommand != "-h" else {
-    print(usage)
-    exit(arguments.isEmpty ? 2 : 0)
+if CommandLine.arguments.contains(where: { $0 == "-h" || $0 == "--help" }) {
+    print(BenchmarkOptions.usage)
+    exit(0)
+}
+let options: BenchmarkOptions
+do {
+    options = try BenchmarkOptions(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("bench: \(error)\n\n\(BenchmarkOptions.usage)\n".utf8))
+    exit(2)
 }
 
+// A server that dies under load must not kill bench with SIGPIPE before it stops the others.
+signal(SIGPIPE, SIG_IGN)
+
+#if DEBUG
+    Console.line("warning: a debug build; run `swift run -c release bench` or `make bench` for real numbers")
+#endif
+
+let report = BenchmarkReport()
+report.environment = MachineDescription.current()
+let context: BenchmarkContext
 do {
-    switch subcommand {
-    case "transport":
-        let options = try BenchmarkOptions(Array(arguments.dropFirst()))
-        try await TransportBenchmark(options: options).run()
-    case "table":
-        try await TableBenchmark(options: try BenchmarkOptions(Array(arguments.dropFirst()))).run()
-    case "queue":
-        try await QueueBenchmark(options: try BenchmarkOptions(Array(arguments.dropFirst()))).run()
-    case "lock":
-        try await LockBenchmark(options: try BenchmarkOptions(Array(arguments.dropFirst()))).run()
-    default:
-        FileHandle.standardError.write(Data("bench: unknown subcommand '\(subcommand)'\n\n\(usage)\n".utf8))
-        exit(2)
-    }
+    context = try await BenchmarkContext(options: options, report: report)
 } catch {
     FileHandle.standardError.write(Data("bench: \(error)\n".utf8))
     exit(1)
 }
+var failed = false
+do {
+    report.recordMemory("emulator at start, empty", bytes: context.emulator.residentMemoryBytes)
+    try await TransportBenchmark().run(context)
+    try await TableBenchmark().run(context)
+    try await LockBenchmark().run(context)
+    try await QueueBenchmark().run(context)
+    try await JobsBenchmark().run(context)
+    report.recordMemory(
+        "emulator after the table, lock, queue and jobs rows", bytes: context.emulator.residentMemoryBytes)
+    try await ScaleBenchmark().run(context)
+} catch {
+    FileHandle.standardError.write(Data("bench: \(error)\n".utf8))
+    failed = true
+}
+context.finish()
+report.environment["load average at end"] = MachineDescription.loadAverage()
+
+report.printTable()
+Console.line("")
+for target in BenchmarkTarget.evaluate(report) where target.measured != nil {
+    Console.line("target: \(target.goal): \(target.measuredText) \(target.verdict)")
+}
+do {
+    if let path = options.jsonPath {
+        try report.writeJSON(to: path)
+        Console.line("wrote \(path)")
+    }
+    if let path = options.chartPath {
+        try BenchmarkChart(report: report).svg().write(toFile: path, atomically: true, encoding: .utf8)
+        Console.line("wrote \(path)")
+    }
+    if let path = options.markdownPath {
+        let chart = options.chartPath.map { URL(fileURLWithPath: $0).lastPathComponent }
+        try BenchmarkMarkdown(report: report, options: options, chartFile: chart).document()
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        Console.line("wrote \(path)")
+    }
+} catch {
+    FileHandle.standardError.write(Data("bench: cannot write the results: \(error)\n".utf8))
+    failed = true
+}
+exit(failed ? 1 : 0)
