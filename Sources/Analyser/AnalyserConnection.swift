@@ -75,7 +75,8 @@ public struct AnalyserConnection: Sendable {
     func jobs() -> JobsClient {
         JobsClient(
             configuration: JobsClient.Configuration(
-                baseURL: self.jobsURL, timeout: self.requestTimeout ?? .seconds(30)),
+                baseURL: self.jobsURL, timeout: self.requestTimeout ?? .seconds(30),
+                credential: JobsCredential(account: self.account)),
             transport: self.transport)
     }
 

@@ -20,8 +20,10 @@ let usage = """
                              how often completed, expired and exhausted jobs are deleted,
                              in milliseconds (default 60000; 0 turns the cleanup off)
       --jobs-max-retries N   how many claims a job gets (default 10)
-      --jobs-token TOKEN     require "Authorization: Bearer TOKEN" on every Jobs command
-                             (also BATON_JOBS_TOKEN; default: none, as in pip-services)
+      --jobs-token TOKEN     also accept "Authorization: Bearer TOKEN" on Jobs commands,
+                             besides an account's SharedKey signature (also BATON_JOBS_TOKEN)
+      --jobs-anonymous       serve Jobs commands that carry no credential, as a pip-services
+                             Jobs service does (for clients that cannot sign)
       --location DIR         where data is kept (default ./.baton-emulator)
       --in-memory            keep data in memory only; it is lost on exit
       --accounts LIST        extra accounts, "name:key1[:key2];name2:key1" (also AZURITE_ACCOUNTS);
@@ -86,6 +88,7 @@ func parseConfiguration(_ arguments: [String], environment: [String: String]) ->
                 fail("--jobs-token must be non-empty printable ASCII without spaces")
             }
             configuration.jobsToken = token
+        case "--jobs-anonymous": configuration.jobsAllowsAnonymous = true
         case "--location": configuration.location = URL(fileURLWithPath: value(for: argument))
         case "--in-memory": configuration.inMemory = true
         case "--accounts": accountList = value(for: argument)
@@ -141,11 +144,10 @@ let configuration = parseConfiguration(
     Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
 
 // Bound to anything but loopback, the emulator is reachable from the network, where its
-// well-known development key and the Jobs service (which the pip-services dialect leaves without
-// authentication unless --jobs-token is given) protect nothing. Said on standard error whatever
-// the log level.
+// well-known development key (and an anonymous Jobs service) protect nothing. Said on standard
+// error whatever the log level.
 if !StorageEmulator.isLoopback(host: configuration.host) {
-    let jobs = configuration.jobsToken == nil ? " and the Jobs service has no authentication (see --jobs-token)" : ""
+    let jobs = configuration.jobsAllowsAnonymous ? " and the Jobs service accepts anonymous commands" : ""
     FileHandle.standardError.write(
         Data(
             ("storage-emulator: warning: listening on \(configuration.host), not a loopback address; the "

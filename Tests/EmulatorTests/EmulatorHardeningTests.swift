@@ -71,22 +71,32 @@ struct EmulatorHardeningTests {
         }
     }
 
-    // MARK: Jobs token
+    // MARK: Jobs authentication
 
-    @Test("with a Jobs token, commands need it as a bearer token; health does not")
-    func jobsToken() async throws {
+    /// An emulator serving only Jobs, in memory.
+    private static func jobsEmulator(token: String? = nil, anonymous: Bool = false) throws -> StorageEmulator {
         var configuration = StorageEmulator.Configuration()
         configuration.tablePort = nil
         configuration.queuePort = nil
         configuration.jobsPort = 0
         configuration.inMemory = true
         configuration.logLevel = .silent
-        configuration.jobsToken = "s3cret-token"
-        let emulator = try StorageEmulator(configuration: configuration)
+        configuration.jobsToken = token
+        configuration.jobsAllowsAnonymous = anonymous
+        return try StorageEmulator(configuration: configuration)
+    }
+
+    @Test("Jobs commands need a shared-key signature or the bearer token; health needs neither")
+    func jobsAuthentication() async throws {
+        let emulator = try Self.jobsEmulator(token: "s3cret-token")
         defer { emulator.shutdown() }
         let port = try Self.port(emulator, "Jobs")
 
-        for authorization in [nil, "Bearer wrong-token", "Bearer s3cret-toke", "s3cret-token"] as [String?] {
+        let refused = [
+            nil, "Bearer wrong-token", "Bearer s3cret-toke", "s3cret-token", "SharedKey devstoreaccount1:AAAA",
+            "SharedKey nosuchaccount:AAAA",
+        ]
+        for authorization in refused as [String?] {
             let connection = try RawHTTPConnection(port: port)
             try connection.sendRequest(
                 "POST", "/v1/jobs/get_jobs", headers: authorization.map { [("Authorization", $0)] } ?? [],
@@ -102,11 +112,35 @@ struct EmulatorHardeningTests {
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let baseURL = "http://127.0.0.1:\(port)"
-        let client = JobsClient(configuration: .init(baseURL: baseURL, token: "s3cret-token"), transport: transport)
-        let added = try await client.addJob(NewJob(type: "t", refId: "r"), correlationId: nil)
-        #expect(try await client.job(id: added.id, correlationId: nil)?.refId == "r")
-        let anonymous = JobsClient(configuration: .init(baseURL: baseURL), transport: transport)
-        await #expect(throws: JobsError.self) { try await anonymous.job(id: added.id, correlationId: nil) }
+        let signed = JobsClient(configuration: .init(baseURL: baseURL), transport: transport)
+        let added = try await signed.addJob(NewJob(type: "t", refId: "r"), correlationId: "signed")
+        #expect(try await signed.job(id: added.id, correlationId: nil)?.refId == "r")
+        let bearer = JobsClient(
+            configuration: .init(baseURL: baseURL, credential: .bearerToken("s3cret-token")), transport: transport)
+        #expect(try await bearer.job(id: added.id, correlationId: nil)?.refId == "r")
+        let wrongKey = JobsClient(
+            configuration: .init(
+                baseURL: baseURL,
+                credential: .sharedKey(
+                    accountName: "devstoreaccount1", key: try StorageAccountKey(base64: "d3Jvbmcta2V5LXdyb25nLWtleQ=="))
+            ),
+            transport: transport)
+        await #expect(throws: JobsError.self) { try await wrongKey.job(id: added.id, correlationId: nil) }
+        let unsigned = JobsClient(configuration: .init(baseURL: baseURL, credential: .none), transport: transport)
+        await #expect(throws: JobsError.self) { try await unsigned.job(id: added.id, correlationId: nil) }
+    }
+
+    @Test("with --jobs-anonymous, unsigned commands are served, as by a pip-services service")
+    func jobsAnonymous() async throws {
+        let emulator = try Self.jobsEmulator(anonymous: true)
+        defer { emulator.shutdown() }
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let unsigned = JobsClient(
+            configuration: .init(baseURL: "http://127.0.0.1:\(try Self.port(emulator, "Jobs"))", credential: .none),
+            transport: transport)
+        let added = try await unsigned.addJob(NewJob(type: "t", refId: "r"), correlationId: nil)
+        #expect(try await unsigned.job(id: added.id, correlationId: nil)?.refId == "r")
     }
 
     // MARK: Capacity

@@ -217,6 +217,8 @@ struct FaultInjectionTests {
         configuration.faults = try FaultSpec(parsing: faults)
         configuration.faultsSeed = seed
         configuration.logLevel = .silent
+        // Some tests send raw unsigned Jobs commands; authentication is not their subject.
+        configuration.jobsAllowsAnonymous = true
         return try StorageEmulator(configuration: configuration)
     }
 

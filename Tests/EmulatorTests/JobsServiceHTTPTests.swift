@@ -25,6 +25,9 @@ final class JobsTestService: Sendable {
         configuration.queuePort = nil
         configuration.jobsCleanInterval = cleanInterval
         configuration.jobsMaximumRetries = maximumRetries
+        // The dialect's own behaviour, sent as a pip-services client sends it: unsigned.
+        // Authentication is EmulatorHardeningTests' subject.
+        configuration.jobsAllowsAnonymous = true
         configuration.threadCount = 4
         configuration.logLevel = .silent
         if let location {

@@ -1,6 +1,7 @@
 """Conformance of the emulator's Jobs service to the pip-services Jobs HTTP dialect.
 
-Plain HTTP with ``requests``, as a pip-services ``CommandableHttpClient`` speaks it:
+Plain HTTP with ``requests``, as a pip-services ``CommandableHttpClient`` speaks it, plus the
+emulator's authentication (a Table-style ``SharedKey`` signature, ``support.JobsSharedKeyAuth``):
 ``POST /v1/jobs/<command>?correlation_id=…`` with a JSON body of named arguments;
 a result is 200 JSON, no result 204, an error a JSON ``ErrorDescription`` with its
 status (reference §7.4).  Baton's additions are checked too: ``lock_token`` (409 for a
@@ -18,7 +19,8 @@ from typing import Any, Dict, List, Optional
 import pytest
 import requests
 
-from support import EmulatorProcess, default_accounts, emulator_binary, new_location, remove_location
+from support import (SECOND_ACCOUNT, SECOND_KEY, EmulatorProcess, JobsSharedKeyAuth, default_accounts, emulator_binary,
+                     new_location, remove_location)
 
 TIMEOUT = 30
 
@@ -26,10 +28,12 @@ TIMEOUT = 30
 class JobsClient:
     """A minimal pip-services Jobs HTTP client: one method per call, no retries."""
 
-    def __init__(self, base_url: str, correlation_id: str = "conformance"):
+    def __init__(self, base_url: str, correlation_id: str = "conformance",
+                 auth: Optional[requests.auth.AuthBase] = JobsSharedKeyAuth()):
         self.base_url = base_url
         self.correlation_id = correlation_id
         self.session = requests.Session()
+        self.session.auth = auth
 
     def call(self, command: str, args: Optional[Dict[str, Any]] = None, **kwargs) -> requests.Response:
         return self.session.post(f"{self.base_url}/{command}", params={"correlation_id": self.correlation_id},
@@ -214,9 +218,38 @@ def test_unknown_command_is_404(jobs):
 
 def test_correlation_id_header_is_accepted(emulator):
     response = requests.post(f"{emulator.jobs_url}/get_job_by_id", json={}, headers={"correlation_id": "from-header"},
-                             timeout=TIMEOUT)
+                             auth=JobsSharedKeyAuth(), timeout=TIMEOUT)
     assert response.status_code == 400
     assert response.json()["correlation_id"] == "from-header"
+
+
+# ---------------------------------------------------------------------------
+# Authentication (Baton: the dialect has none; the emulator serves no unauthenticated request)
+# ---------------------------------------------------------------------------
+
+
+def test_unsigned_and_badly_signed_commands_are_401(emulator):
+    for auth in (None, JobsSharedKeyAuth(key=SECOND_KEY), JobsSharedKeyAuth(account="nosuchaccount")):
+        client = JobsClient(emulator.jobs_url, auth=auth)
+        response = client.call("get_jobs", {})
+        client.close()
+        assert response.status_code == 401
+        assert response.json()["code"] == "UNAUTHORIZED"
+        assert response.json()["correlation_id"] == "conformance"
+
+
+def test_any_served_account_may_sign(emulator):
+    client = JobsClient(emulator.jobs_url, auth=JobsSharedKeyAuth(SECOND_ACCOUNT, SECOND_KEY))
+    assert client.result("get_jobs", {})["data"] is not None
+    client.close()
+
+
+def test_jobs_anonymous_serves_unsigned_commands(private_emulator):
+    proc = private_emulator("--jobs-anonymous")
+    client = JobsClient(proc.jobs_url, auth=None)
+    job = client.result("add_job", new_job("anonymous", "r"))
+    assert client.result("get_job_by_id", {"job_id": job["id"]})["ref_id"] == "r"
+    client.close()
 
 
 # ---------------------------------------------------------------------------

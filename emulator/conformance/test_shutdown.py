@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import requests
 
+from support import JobsSharedKeyAuth
+
 ROUNDS = 15
 
 
@@ -17,5 +19,5 @@ def test_sigterm_right_after_start_exits_cleanly(emulator_factory):
         emu.stop_cleanly()
         emu.start()
     # And once more after real traffic on every service.
-    requests.post(f"{emu.jobs_url}/get_jobs", json={}, timeout=10)
+    requests.post(f"{emu.jobs_url}/get_jobs", json={}, auth=JobsSharedKeyAuth(), timeout=10)
     emu.stop_cleanly()

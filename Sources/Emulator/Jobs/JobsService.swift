@@ -11,7 +11,9 @@ import StorageCore
 /// as JSON with 200, no result (nothing claimable, no such job) as 204 without a body, and an
 /// error as a pip-services error description with its status: 400 for invalid arguments, 404
 /// for an unknown command, 405 for a method other than `POST`, 409 for a stale lock token and
-/// 500 when the store fails.
+/// 500 when the store fails. A command must be signed with an account's shared key or carry
+/// the configured bearer token (401 otherwise) unless the service allows anonymous commands;
+/// `GET /health` needs neither.
 ///
 /// `handle(_:)` blocks on SQLite and runs on libmicrohttpd's threads.
 final class JobsService: Sendable {
@@ -24,17 +26,30 @@ final class JobsService: Sendable {
     let store: JobsStore
     /// Where failures are reported.
     private let log: EmulatorLog
-    /// The bytes of the token every command must carry as `Authorization: Bearer <token>`;
-    /// `nil` leaves the service open, as the pip-services dialect is.
-    private let requiredToken: [UInt8]?
+    /// The accounts whose shared keys may sign commands.
+    let accounts: AccountRegistry
+    /// The bytes of the bearer token accepted besides a shared-key signature, if one was given.
+    let bearerToken: [UInt8]?
+    /// Whether commands without any credential are served, as a pip-services service serves them.
+    let allowsAnonymous: Bool
+    /// Checks shared-key signatures by the Table service's rules.
+    let authenticator = RequestAuthenticator(service: .table)
 
     /// A service over `store`.
     ///
-    /// - Parameter requiredToken: The bearer token commands must carry, or `nil` for none.
-    init(store: JobsStore, log: EmulatorLog, requiredToken: String? = nil) {
+    /// - Parameters:
+    ///   - accounts: The accounts whose keys may sign commands.
+    ///   - bearerToken: A token accepted as `Authorization: Bearer <token>`, or `nil` for none.
+    ///   - allowsAnonymous: Whether to serve commands that carry no credential at all.
+    init(
+        store: JobsStore, log: EmulatorLog, accounts: AccountRegistry, bearerToken: String? = nil,
+        allowsAnonymous: Bool = false
+    ) {
         self.store = store
         self.log = log
-        self.requiredToken = requiredToken.map { Array($0.utf8) }
+        self.accounts = accounts
+        self.bearerToken = bearerToken.map { Array($0.utf8) }
+        self.allowsAnonymous = allowsAnonymous
     }
 
     /// Answers one request.
@@ -45,7 +60,7 @@ final class JobsService: Sendable {
         let query = try? QueryParameters(encodedQuery: request.query)
         let correlationId = query?["correlation_id"] ?? request.headers["correlation_id"]
         do throws(JobsError) {
-            try self.checkToken(of: request)
+            try self.authenticate(request)
             let command = try Self.command(for: request)
             let arguments = try Self.arguments(from: request.body)
             guard let result = try self.run(command, arguments) else {
@@ -88,23 +103,6 @@ final class JobsService: Sendable {
             type: "BadRequestException", category: "BadRequest", code: "URI_TOO_LONG", status: 414,
             message: "The request URI is longer than the service accepts")
         return Self.jsonResponse(status: error.status, error.json)
-    }
-
-    /// Refuses a request without the required bearer token, comparing in constant time so that
-    /// timing does not reveal how much of a guess was right.
-    private func checkToken(of request: HTTPServerRequest) throws(JobsError) {
-        guard let requiredToken = self.requiredToken else {
-            return
-        }
-        let prefix = "Bearer "
-        let presented = request.headers["Authorization"].flatMap { value in
-            value.hasPrefix(prefix) ? Array(value.utf8.dropFirst(prefix.utf8.count)) : nil
-        }
-        guard let presented, HMACSHA256.constantTimeEquals(presented, requiredToken) else {
-            throw JobsError(
-                type: "UnauthorizedException", category: "Unauthorized", code: "UNAUTHORIZED", status: 401,
-                message: "The request does not carry the service's bearer token")
-        }
     }
 
     /// The command the request's path names.

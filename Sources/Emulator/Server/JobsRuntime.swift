@@ -20,11 +20,16 @@ final class JobsRuntime: Sendable {
     ///
     /// - Throws: The store's error when the location cannot be opened, or ``HTTPServerError``
     ///   when the port cannot be bound; nothing is left running after a throw.
-    init(configuration: StorageEmulator.Configuration, port: Int, faults: FaultInjector, log: EmulatorLog) throws {
+    init(
+        configuration: StorageEmulator.Configuration, port: Int, accounts: AccountRegistry, faults: FaultInjector,
+        log: EmulatorLog
+    ) throws {
         let store = try JobsStore(
             location: configuration.inMemory ? .inMemory : .directory(configuration.location),
             maximumRetries: configuration.jobsMaximumRetries)
-        let service = JobsService(store: store, log: log, requiredToken: configuration.jobsToken)
+        let service = JobsService(
+            store: store, log: log, accounts: accounts, bearerToken: configuration.jobsToken,
+            allowsAnonymous: configuration.jobsAllowsAnonymous)
         var serverConfiguration = configuration.serverConfiguration(port: port, service: "jobs", log: log)
         serverConfiguration.maximumBodyBytes = JobsService.maximumBodyBytes
         serverConfiguration.oversizedBodyResponse = { service.oversizedBodyResponse($0) }

@@ -24,9 +24,12 @@ public final class StorageEmulator: Sendable {
         public var jobsCleanInterval: Duration = .seconds(60)
         /// How many claims a job gets before it is no longer handed out (`max_retries`).
         public var jobsMaximumRetries: Int = 10
-        /// The token every Jobs command must carry as `Authorization: Bearer <token>`; `nil`, the
-        /// default, leaves the Jobs service open like the pip-services dialect it speaks.
+        /// A token the Jobs service accepts as `Authorization: Bearer <token>`, besides a command
+        /// signed with an account's shared key; `nil`, the default, accepts signatures only.
         public var jobsToken: String?
+        /// Whether the Jobs service serves commands without any credential, as a pip-services
+        /// Jobs service does, for clients that cannot sign; `false` by default.
+        public var jobsAllowsAnonymous = false
         /// The directory holding the databases; ignored when ``inMemory``.
         public var location: URL = URL(fileURLWithPath: ".baton-emulator")
         /// Whether to keep everything in memory and lose it on exit.
@@ -122,7 +125,8 @@ public final class StorageEmulator: Sendable {
                 endpoints.append(Self.endpoint("Queue", server: server))
             }
             if let jobsPort = configuration.jobsPort {
-                let runtime = try JobsRuntime(configuration: configuration, port: jobsPort, faults: faults, log: log)
+                let runtime = try JobsRuntime(
+                    configuration: configuration, port: jobsPort, accounts: accounts, faults: faults, log: log)
                 jobs = runtime
                 endpoints.append(runtime.endpoint)
             }

@@ -9,16 +9,19 @@ extension JobsClient {
         public var baseURL: String
         /// The limit on each call, from sending to the last response byte.
         public var timeout: Duration
-        /// The token sent as `Authorization: Bearer <token>`, for a service that requires one
-        /// (the emulator's `--jobs-token`); `nil` sends none, as pip-services clients do.
-        public var token: String?
+        /// How commands prove who sends them: by default signed with the emulator's development
+        /// account, which the emulator's Jobs service requires unless started `--jobs-anonymous`;
+        /// ``JobsCredential/none`` for a pip-services service, which has no authentication.
+        public var credential: JobsCredential
 
         /// Creates settings.
-        public init(baseURL: String = "http://127.0.0.1:10003", timeout: Duration = .seconds(30), token: String? = nil)
-        {
+        public init(
+            baseURL: String = "http://127.0.0.1:10003", timeout: Duration = .seconds(30),
+            credential: JobsCredential = .developmentStorage
+        ) {
             self.baseURL = baseURL
             self.timeout = timeout
-            self.token = token
+            self.credential = credential
         }
     }
 }

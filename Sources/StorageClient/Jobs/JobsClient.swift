@@ -2,6 +2,7 @@
 // Baton — background work run exactly once across many service instances.
 //===----------------------------------------------------------------------===//
 
+import Foundation
 import StorageCore
 
 /// A client of a pip-services Jobs service, or of the emulator's Jobs port, which speaks the
@@ -18,7 +19,8 @@ import StorageCore
 ///
 /// Every command is `POST <base>/v1/jobs/<command>?correlation_id=…` with a JSON object of
 /// named arguments; a result comes back as JSON with status 200, no result (nothing claimable,
-/// no such job) as `204 No Content`. The dialect is plain JSON: no storage signing.
+/// no such job) as `204 No Content`. Commands carry the configuration's ``JobsCredential``:
+/// by default signed with the emulator's development account.
 ///
 /// **Errors.** A refusal by the service throws ``StorageCore/JobsError`` decoded from its error
 /// JSON (a stale lock token is a conflict). A failure to get any answer throws the transport's
@@ -56,18 +58,19 @@ public final class JobsClient: Sendable {
     func call(_ command: String, correlationId: String?, arguments: [JSONMember]) async throws -> JSONValue? {
         var base = self.configuration.baseURL
         while base.hasSuffix("/") { base.removeLast() }
-        var url = "\(base)/v1/jobs/\(command)"
+        var query = ""
         if let correlationId {
-            url += "?correlation_id=\(PercentEncoding.encode(correlationId))"
+            query = "correlation_id=\(PercentEncoding.encode(correlationId))"
         }
-        var headers: HTTPHeaders = ["Content-Type": "application/json", "Accept": "application/json"]
-        if let token = self.configuration.token {
-            headers.add(name: "Authorization", value: "Bearer \(token)")
+        // The signature covers the whole path sent, so a base URL's own path (a proxy's
+        // prefix) is part of what is signed.
+        let basePath = URLComponents(string: base)?.percentEncodedPath ?? ""
+        let response = try await self.execute(readOnly: command.hasPrefix("get_")) {
+            HTTPClientRequest(
+                method: "POST", url: base + Self.target(command: command, query: query),
+                headers: self.headers(target: basePath + Self.target(command: command, query: query), now: Date()),
+                body: JSONWriter.bytes(.object(arguments)), timeout: self.configuration.timeout)
         }
-        let request = HTTPClientRequest(
-            method: "POST", url: url, headers: headers, body: JSONWriter.bytes(.object(arguments)),
-            timeout: self.configuration.timeout)
-        let response = try await self.execute(request, readOnly: command.hasPrefix("get_"))
         if response.status == 204 { return nil }
         let document = response.body.isEmpty ? nil : try? JSONParser.parse(response.body)
         guard (200..<300).contains(response.status) else {
@@ -82,15 +85,46 @@ public final class JobsClient: Sendable {
         return document
     }
 
-    /// Sends `request`, again while ``StorageRetryPolicy`` deems it safe; returns the last answer.
-    private func execute(_ request: HTTPClientRequest, readOnly: Bool) async throws -> HTTPClientResponse {
+    /// The request target of `command`: the path, and the query when there is one.
+    private static func target(command: String, query: String) -> String {
+        query.isEmpty ? "/v1/jobs/\(command)" : "/v1/jobs/\(command)?\(query)"
+    }
+
+    /// The headers of one attempt at `target` (path and query as sent), with the credential's
+    /// `Authorization` dated `now`.
+    private func headers(target: String, now: Date) -> HTTPHeaders {
+        var headers: HTTPHeaders = ["Content-Type": "application/json", "Accept": "application/json"]
+        switch self.configuration.credential {
+        case .sharedKey(let accountName, let key):
+            headers.add(name: "x-ms-date", value: HTTPDate.string(from: now))
+            // The target was built from an encoded query, so it always parses; the fallback
+            // only guards that impossibility.
+            let signable =
+                (try? SignableRequest(method: "POST", target: target, headers: headers))
+                ?? SignableRequest(method: "POST", encodedPath: target, query: QueryParameters(), headers: headers)
+            let authorization = SharedKeySigner(service: .table).authorization(
+                for: signable, accountName: accountName, key: key)
+            headers.add(name: "Authorization", value: authorization.headerValue)
+        case .bearerToken(let token):
+            headers.add(name: "Authorization", value: "Bearer \(token)")
+        case .none:
+            break
+        }
+        return headers
+    }
+
+    /// Sends the request `makeRequest` builds, again (freshly dated) while ``StorageRetryPolicy``
+    /// deems it safe; returns the last answer.
+    private func execute(
+        readOnly: Bool, _ makeRequest: () -> HTTPClientRequest
+    ) async throws -> HTTPClientResponse {
         let policy = StorageRetryPolicy.standard
-        // A read-only command is as safe to repeat as a GET.
-        let method = readOnly ? "GET" : request.method
+        // A read-only command is as safe to repeat as a GET; every command is a POST.
+        let method = readOnly ? "GET" : "POST"
         var attempt = 1
         while true {
             do {
-                let response = try await self.transport.execute(request)
+                let response = try await self.transport.execute(makeRequest())
                 guard response.status >= 500, attempt < policy.maximumAttempts,
                     StorageRetryPolicy.isSafeToRetry(method: method, status: response.status, transportError: nil)
                 else {
