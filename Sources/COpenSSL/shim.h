@@ -6,5 +6,6 @@
 #include <openssl/sha.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <openssl/params.h>
 
 #endif

@@ -91,6 +91,88 @@ struct TableLockTests {
         #expect(transport.dropped)
     }
 
+    @Test("a key this object released is taken again with one conditional write, and the next fence")
+    func reacquisitionAfterOwnRelease() async throws {
+        let environment = try LockEnvironment(.table)
+        let transport = AnswerDroppingTransport(dropping: 0)
+        let lock = TableLock(
+            configuration: try TableLock.Configuration(connectionString: environment.connectionString),
+            transport: transport)
+
+        let first = try #require(try await lock.tryAcquire(key: "again", ttl: .seconds(30)))
+        try await first.release()
+        let before = transport.requestCount
+        let second = try #require(try await lock.tryAcquire(key: "again", ttl: .seconds(30)))
+        #expect(transport.requestCount == before + 1, "no read before the conditional write")
+        #expect(second.fencingToken == first.fencingToken + 1)
+        try await second.release()
+        let row = try #require(try await Self.lockRow(key: "again", environment: environment))
+        #expect(row.properties["Fence"] == .int64(second.fencingToken))
+        #expect(row.properties["State"] == .string("free"))
+    }
+
+    @Test("a row changed since this object released it is read again: held means no, free means the next fence")
+    func reacquisitionAfterSomeoneElse() async throws {
+        let environment = try LockEnvironment(.table)
+        let lock = try environment.makeLock()
+        let other = try environment.makeLock()
+
+        // Each released row is remembered by its releaser; the other's writes make it stale.
+        let first = try #require(try await lock.tryAcquire(key: "shared", ttl: .seconds(30)))
+        try await first.release()
+        let taken = try #require(try await other.tryAcquire(key: "shared", ttl: .seconds(30)))
+        #expect(taken.fencingToken == first.fencingToken + 1)
+        try await taken.release()
+        let mine = try #require(try await lock.tryAcquire(key: "shared", ttl: .seconds(30)))
+        #expect(mine.fencingToken == taken.fencingToken + 1)
+        try await mine.release()
+        let retaken = try #require(try await other.tryAcquire(key: "shared", ttl: .seconds(30)))
+        #expect(retaken.fencingToken == mine.fencingToken + 1)
+        #expect(try await lock.tryAcquire(key: "shared", ttl: .seconds(30)) == nil)
+        try await retaken.release()
+    }
+
+    @Test("a deleted table is recreated when a released row is taken again")
+    func reacquisitionAfterTableDeleted() async throws {
+        let environment = try LockEnvironment(.table)
+        let lock = try environment.makeLock()
+        let first = try #require(try await lock.tryAcquire(key: "gone", ttl: .seconds(30)))
+        try await first.release()
+        try await TableClient(
+            account: try StorageAccount(connectionString: environment.connectionString), tableName: "locks"
+        ).deleteTable()
+        let again = try #require(try await lock.tryAcquire(key: "gone", ttl: .seconds(30)))
+        #expect(again.fencingToken == 1)
+        try await again.release()
+    }
+
+    @Test("a lost answer to the write that retakes a released row is resolved by re-reading the owner")
+    func ambiguousReacquisition() async throws {
+        let environment = try LockEnvironment(.table)
+        // 1 creates the table, 2 reads the row, 3 inserts it, 4 releases it, 5 retakes it
+        // without a read: its answer is dropped after the emulator applied it.
+        let transport = AnswerDroppingTransport(dropping: 5)
+        let lock = TableLock(
+            configuration: try TableLock.Configuration(connectionString: environment.connectionString),
+            transport: transport)
+        let first = try #require(try await lock.tryAcquire(key: "lost", ttl: .seconds(30)))
+        try await first.release()
+        let again = try #require(try await lock.tryAcquire(key: "lost", ttl: .seconds(30)))
+        #expect(transport.dropped)
+        #expect(again.fencingToken == first.fencingToken + 1)
+        try await again.release()
+        let other = try environment.makeLock()
+        let next = try #require(try await other.tryAcquire(key: "lost", ttl: .seconds(30)))
+        #expect(next.fencingToken == again.fencingToken + 1)
+    }
+
+    /// The lock row for `key` in the default scope, read directly.
+    private static func lockRow(key: String, environment: LockEnvironment) async throws -> TableEntity? {
+        let client = TableClient(
+            account: try StorageAccount(connectionString: environment.connectionString), tableName: "locks")
+        return try await client.entityIfExists(partitionKey: "locks", rowKey: key)?.entity
+    }
+
     @Test("4 processes contend for one key: holdings never overlap, fences grow with time")
     func multipleProcesses() async throws {
         let environment = try LockEnvironment(.table)
@@ -155,6 +237,9 @@ final class AnswerDroppingTransport: HTTPTransport {
     }
 
     var dropped: Bool { self.droppedFlag.withLock { $0 } }
+
+    /// The requests sent so far.
+    var requestCount: Int { self.count.withLock { $0 } }
 
     func execute(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
         let response = try await self.inner.execute(request)

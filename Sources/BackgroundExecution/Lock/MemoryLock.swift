@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import StorageCore
 import Synchronization
 
 /// A lock within one process, with the same semantics as ``TableLock``: owner-checked
@@ -41,7 +42,7 @@ public final class MemoryLock: Lock {
     /// Takes the lock for `key` if it is free or its holder's lease expired.
     public func tryAcquire(key: String, ttl: Duration) async throws -> LockLease? {
         let sentAt = ContinuousClock.now
-        let owner = UUID().uuidString.lowercased()
+        let owner = RandomIdentifier.uuidString()
         let granted = self.state.withLock { state -> (fence: Int64, version: Int)? in
             if let holding = state.holdings[key], !holding.released, holding.expiresAt > sentAt {
                 return nil

@@ -40,6 +40,12 @@ public final class TableLock: Lock {
     /// Per row: the ETag last seen on a held row and when it was first seen, for expiry by
     /// observation when the server's clock is not available.
     private let observations = Mutex<[String: (etag: String, firstSeen: ContinuousClock.Instant)]>([:])
+    /// Per row: the ETag and fence of this object's last release of it, so that taking the row
+    /// again needs no read (see ``tryAcquire(key:ttl:)``). Taken out by the next acquisition.
+    private let releasedRows = Mutex<[String: (etag: String, fence: Int64)]>([:])
+    /// How many released rows are remembered; past it, the memory starts again empty (each miss
+    /// costs only the read the lock would make anyway).
+    private static let maximumRememberedRows = 4096
 
     private enum Column {
         static let owner = "Owner"
@@ -67,43 +73,87 @@ public final class TableLock: Lock {
     // MARK: - Lock
 
     /// Takes the lock for `key` if its row is absent, free or expired.
+    ///
+    /// A row this object released itself is taken with one request: an `If-Match` update on the
+    /// ETag its release got back. That ETag still matching proves the row is unchanged since, so
+    /// still free with the remembered fence, which is exactly what a read would have shown. If
+    /// anyone wrote the row meanwhile the update fails with 412 and the lock reads the row like
+    /// any other.
     public func tryAcquire(key: String, ttl: Duration) async throws -> LockLease? {
         let rowKey = try LockKeyEncoding.encode(key)
-        let owner = "\(self.configuration.ownerPrefix)/\(UUID().uuidString.lowercased())"
+        let owner = "\(self.configuration.ownerPrefix)/\(RandomIdentifier.uuidString())"
+        if let released = self.releasedRows.withLock({ $0.removeValue(forKey: rowKey) }) {
+            do {
+                switch try await self.claim(
+                    rowKey: rowKey, key: key, owner: owner, fence: released.fence + 1, ttl: ttl,
+                    replacing: released.etag)
+                {
+                case .acquired(let lease): return lease
+                case .notAcquired: return nil
+                case .rowChanged: break
+                }
+            } catch let error as StorageError where error.code == .tableNotFound {
+                // Deleted since the release; the read below recreates it.
+            }
+        }
+
         let existing = try await self.withTable {
             try await self.client.entityIfExists(partitionKey: self.configuration.scope, rowKey: rowKey)
         }
+        let outcome: ClaimOutcome
+        if let existing {
+            guard self.isFree(existing, rowKey: rowKey) else { return nil }
+            outcome = try await self.claim(
+                rowKey: rowKey, key: key, owner: owner, fence: Self.fence(of: existing.entity) + 1, ttl: ttl,
+                replacing: existing.etag)
+        } else {
+            outcome = try await self.claim(rowKey: rowKey, key: key, owner: owner, fence: 1, ttl: ttl, replacing: nil)
+        }
+        if case .acquired(let lease) = outcome { return lease }
+        return nil
+    }
 
-        let fence: Int64
+    /// What one conditional write taking a row produced.
+    private enum ClaimOutcome {
+        /// The write landed: the lock is ours.
+        case acquired(LockLease)
+        /// Someone else wrote the row first (409, 412 or 404).
+        case rowChanged
+        /// The write's answer was lost and a re-read showed the row is not ours.
+        case notAcquired
+    }
+
+    /// Writes the row as held by `owner` with `fence`: an insert when `etag` is `nil`, else a
+    /// replace conditional on it.
+    private func claim(
+        rowKey: String, key: String, owner: String, fence: Int64, ttl: Duration, replacing etag: String?
+    ) async throws -> ClaimOutcome {
+        let entity = self.row(rowKey: rowKey, key: key, owner: owner, fence: fence, ttl: ttl, state: Column.held)
         let sentAt = ContinuousClock.now
         let written: TableWriteResult
         do {
-            if let existing {
-                guard self.isFree(existing, rowKey: rowKey) else { return nil }
-                fence = Self.fence(of: existing.entity) + 1
-                let entity = self.row(
-                    rowKey: rowKey, key: key, owner: owner, fence: fence, ttl: ttl, state: Column.held)
-                written = try await self.client.update(entity, mode: .replace, ifMatch: .etag(existing.etag))
+            if let etag {
+                written = try await self.client.update(entity, mode: .replace, ifMatch: .etag(etag))
             } else {
-                fence = 1
-                let entity = self.row(
-                    rowKey: rowKey, key: key, owner: owner, fence: fence, ttl: ttl, state: Column.held)
                 written = try await self.client.insert(entity)
             }
         } catch let error as StorageError where Self.isLostRace(error) {
-            return nil
+            return .rowChanged
         } catch  where StorageRetryPolicy.mayHaveBeenApplied(error) {
             // The write may have been applied: the row's owner says whether it was.
             guard let row = try await self.reread(rowKey: rowKey), Self.owner(of: row.entity) == owner,
                 Self.state(of: row.entity) == Column.held
-            else { return nil }
-            return LockLease(
-                key: key, owner: owner, fencingToken: Self.fence(of: row.entity), ttl: ttl, version: row.etag,
-                sentAt: sentAt, lock: self)
+            else { return .notAcquired }
+            return .acquired(
+                LockLease(
+                    key: key, owner: owner, fencingToken: Self.fence(of: row.entity), ttl: ttl, version: row.etag,
+                    sentAt: sentAt, lock: self))
         }
         self.observations.withLock { $0[rowKey] = nil }
-        return LockLease(
-            key: key, owner: owner, fencingToken: fence, ttl: ttl, version: written.etag, sentAt: sentAt, lock: self)
+        return .acquired(
+            LockLease(
+                key: key, owner: owner, fencingToken: fence, ttl: ttl, version: written.etag, sentAt: sentAt,
+                lock: self))
     }
 
     /// Extends `lease` with an `If-Match` update on its last ETag.
@@ -143,7 +193,8 @@ public final class TableLock: Lock {
             let entity = self.row(
                 rowKey: rowKey, key: lease.key, owner: "", fence: lease.fencingToken, ttl: .zero, state: Column.free)
             do {
-                _ = try await self.client.update(entity, mode: .replace, ifMatch: .etag(version))
+                let written = try await self.client.update(entity, mode: .replace, ifMatch: .etag(version))
+                self.rememberReleased(rowKey: rowKey, etag: written.etag, fence: lease.fencingToken)
                 lease.markReleased()
                 return
             } catch let error as StorageError where Self.isLostRace(error) {
@@ -161,6 +212,13 @@ public final class TableLock: Lock {
             }
         }
         throw LockError.leaseLost(key: lease.key, reason: "the release could not be confirmed")
+    }
+
+    private func rememberReleased(rowKey: String, etag: String, fence: Int64) {
+        self.releasedRows.withLock { rows in
+            if rows.count >= Self.maximumRememberedRows { rows.removeAll() }
+            rows[rowKey] = (etag, fence)
+        }
     }
 
     // MARK: - Rows

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 public import Foundation
+import StorageCore
 
 /// A message with the metadata pip-services' `MessageEnvelope` carries: who asked for it
 /// (`correlationId`), its own id, its type, when it was sent, and the payload bytes.
@@ -60,6 +61,6 @@ public struct MessageEnvelope: Sendable {
 
     /// A new message id: a lowercase UUID without dashes, as pip-services' `IdGenerator` makes.
     public static func newMessageId() -> String {
-        UUID().uuidString.replacing("-", with: "").lowercased()
+        String(RandomIdentifier.uuidString().filter { $0 != "-" })
     }
 }

@@ -35,7 +35,7 @@ package final class QueueService: Sendable {
             if request.method == "HEAD" { health.body = [] }
             return health
         }
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = RandomIdentifier.uuidString()
         var response: HTTPServerResponse
         var accountName: String?
         do {
@@ -56,7 +56,7 @@ package final class QueueService: Sendable {
 
     /// The answer to a body over ``maximumBodyBytes``, given before the body is read.
     package func oversizedBodyResponse(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = RandomIdentifier.uuidString()
         var response = self.errorResponse(
             QueueServiceError.bodyTooLarge(limit: Self.maximumBodyBytes), request: request, requestID: requestID)
         response.addStorageHeaders(for: request, requestID: requestID)

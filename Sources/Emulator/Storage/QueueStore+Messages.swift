@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import StorageCore
 
 extension QueueStore {
     /// The expiry of a message put with `messagettl=-1`: 9999-12-31T23:59:59Z, as Azure reports it.
@@ -25,7 +26,7 @@ extension QueueStore {
             guard try Self.metadata(in: database, account: account, name: queue) != nil else { return nil }
             let expiration = timeToLive.map { min(Self.neverExpires, now.addingReportingOverflow($0).partialValue) }
             let message = StoredQueueMessage(
-                messageID: UUID().uuidString.lowercased(), insertionTime: now,
+                messageID: RandomIdentifier.uuidString(), insertionTime: now,
                 expirationTime: expiration ?? Self.neverExpires, nextVisibleTime: now + visibilityTimeout,
                 dequeueCount: 0, popReceipt: Self.newPopReceipt(), text: text)
             try database.execute(

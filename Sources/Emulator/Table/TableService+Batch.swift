@@ -169,8 +169,8 @@ extension TableService {
 
     /// Wraps changeset response parts in the batch response envelope.
     private static func batchResponse(_ parts: [MultipartMixed.Part]) -> HTTPServerResponse {
-        let changesetBoundary = "changesetresponse_\(UUID().uuidString.lowercased())"
-        let batchBoundary = "batchresponse_\(UUID().uuidString.lowercased())"
+        let changesetBoundary = "changesetresponse_\(RandomIdentifier.uuidString())"
+        let batchBoundary = "batchresponse_\(RandomIdentifier.uuidString())"
         let changeset = MultipartMixed.Part(
             headers: ["Content-Type": "multipart/mixed; boundary=\(changesetBoundary)"],
             body: MultipartMixed.write(parts, boundary: changesetBoundary))

@@ -31,7 +31,7 @@ package final class TableService: Sendable {
         if let health = HealthEndpoint.response(to: request) {
             return health
         }
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = RandomIdentifier.uuidString()
         var response: HTTPServerResponse
         var context: TableRequestContext?
         do {
@@ -51,7 +51,7 @@ package final class TableService: Sendable {
 
     /// The answer to a body over ``maximumBodyBytes``, given before the body is read.
     package func oversizedBodyResponse(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = RandomIdentifier.uuidString()
         var response = self.errorResponse(
             StorageError.requestBodyTooLarge(limit: Self.maximumBodyBytes), request: request, requestID: requestID)
         response.addStorageHeaders(for: request, requestID: requestID)

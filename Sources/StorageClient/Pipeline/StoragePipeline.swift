@@ -118,7 +118,7 @@ struct StoragePipeline: Sendable {
     ///   - now: The time written to `x-ms-date`.
     ///   - clientRequestID: The `x-ms-client-request-id`.
     func prepare(
-        _ request: StorageRequest, now: Date = Date(), clientRequestID: String = UUID().uuidString.lowercased()
+        _ request: StorageRequest, now: Date = Date(), clientRequestID: String = RandomIdentifier.uuidString()
     ) throws(StorageConfigurationError) -> HTTPClientRequest {
         let endpoint = try self.endpoint.get()
         var headers = HTTPHeaders()

@@ -58,7 +58,7 @@ struct TableBatchRequest: Sendable {
     ///   - changesetID: The UUID of the changeset boundary.
     init(
         actions: [TableTransactionAction], client: TableClient, endpoint: ServiceEndpoint, date: Date = Date(),
-        batchID: String = UUID().uuidString.lowercased(), changesetID: String = UUID().uuidString.lowercased()
+        batchID: String = RandomIdentifier.uuidString(), changesetID: String = RandomIdentifier.uuidString()
     ) {
         self.batchBoundary = "batch_" + batchID
         self.changesetBoundary = "changeset_" + changesetID

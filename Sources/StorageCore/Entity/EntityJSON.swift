@@ -19,6 +19,8 @@ package enum EntityJSON {
     }
 
     private static func keyLiteral(_ key: String) -> String {
-        PercentEncoding.encode(key.replacing("'", with: "''"))
+        // `replacing` goes through the regex engine; most keys have no quote to double.
+        guard key.utf8.contains(UInt8(ascii: "'")) else { return PercentEncoding.encode(key) }
+        return PercentEncoding.encode(key.replacing("'", with: "''"))
     }
 }
