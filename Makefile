@@ -5,12 +5,12 @@ SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
 VENV_STAMP := $(VENV)/.installed
-SWIFT_SOURCES := Sources Tests Package.swift
+SWIFT_SOURCES := Sources Tests fuzz/Targets Package.swift
 SIGNING_VECTORS := Tests/StorageCoreTests/Fixtures/signing-vectors.json
 SAS_VECTORS := Tests/StorageCoreTests/Fixtures/sas-vectors.json
 
 .PHONY: all deps venv build release test swift-test conformance lint format vectors vectors-check demo demo-locks bench clean \
-	load load-quick chaos chaos-short
+	load load-quick chaos chaos-short fuzz asan tsan
 
 all: build
 
@@ -120,6 +120,23 @@ chaos-short: venv
 	$(SWIFT) build --product analyser
 	BATON_EMULATOR=$(CURDIR)/.build/debug/storage-emulator $(VENV)/bin/python emulator/chaos/crash_durability.py --rounds 3
 	BIN=.build/debug IMAGES=30 scripts/chaos-analyser.sh
+
+## fuzz: every libFuzzer target with AddressSanitizer, FUZZ_SECONDS each (FUZZ_TARGETS to pick some)
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_TARGETS)
+
+# The sanitizer builds live in their own scratch paths, so they never invalidate the normal build.
+## asan: the Swift test suites under AddressSanitizer (leak checking off: see Docs/RELIABILITY.md)
+asan: deps
+	ASAN_OPTIONS="detect_leaks=0 $(ASAN_OPTIONS)" \
+		$(SWIFT) test --no-parallel --sanitize=address --scratch-path .build/asan
+
+## tsan: the Swift test suites under ThreadSanitizer, with the documented Mutex false positives suppressed
+tsan: deps
+	TSAN_OPTIONS="suppressions=$(CURDIR)/scripts/tsan-suppressions.txt $(TSAN_OPTIONS)" \
+		$(SWIFT) test --no-parallel --sanitize=thread --scratch-path .build/tsan
 
 clean:
 	rm -rf .build $(VENV)

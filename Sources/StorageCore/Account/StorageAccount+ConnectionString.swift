@@ -328,6 +328,17 @@ extension StorageAccount {
         }
     }
 
+    /// Whether `host`, as `URLComponents` decodes it, is a DNS name, an IPv4 address or a bracketed
+    /// IPv6 literal. URLs allow more (`%3B` decodes to `;`, and `=` and `&` are legal), but such a
+    /// host is no storage endpoint, and one holding `;` could not even be written back into a
+    /// connection string.
+    private static func isHostName(_ host: String) -> Bool {
+        if host.hasPrefix("["), host.hasSuffix("]") {
+            return host.dropFirst().dropLast().allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        }
+        return host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }
+    }
+
     /// An endpoint setting as a service root URL without a trailing `/`, or `nil` if absent.
     private static func endpoint(_ setting: KnownSetting, in settings: [KnownSetting: String]) throws -> URL? {
         guard settings[setting] != nil else { return nil }
@@ -359,6 +370,11 @@ extension StorageAccount {
         guard components.user == nil, components.password == nil else {
             throw StorageConfigurationError(
                 code: .invalidEndpoint, message: "'\(setting.rawValue)' must not contain a user name or password.")
+        }
+        guard Self.isHostName(host) else {
+            throw StorageConfigurationError(
+                code: .invalidEndpoint,
+                message: "'\(setting.rawValue)' has a host that is not a DNS name or an IP address.")
         }
         guard components.query == nil, components.fragment == nil else {
             throw StorageConfigurationError(
