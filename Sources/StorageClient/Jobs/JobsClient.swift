@@ -118,26 +118,9 @@ public final class JobsClient: Sendable {
     private func execute(
         readOnly: Bool, _ makeRequest: () -> HTTPClientRequest
     ) async throws -> HTTPClientResponse {
-        let policy = StorageRetryPolicy.standard
         // A read-only command is as safe to repeat as a GET; every command is a POST.
-        let method = readOnly ? "GET" : "POST"
-        var attempt = 1
-        while true {
-            do {
-                let response = try await self.transport.execute(makeRequest())
-                guard response.status >= 500, attempt < policy.maximumAttempts,
-                    StorageRetryPolicy.isSafeToRetry(method: method, status: response.status, transportError: nil)
-                else {
-                    return response
-                }
-            } catch let error as TransportError
-                where attempt < policy.maximumAttempts
-                && StorageRetryPolicy.isSafeToRetry(method: method, status: nil, transportError: error)
-            {
-                // Retried below.
-            }
-            try await Task.sleep(for: policy.delay(afterAttempt: attempt))
-            attempt += 1
+        try await StorageRetryPolicy.standard.execute(method: readOnly ? "GET" : "POST") {
+            try await self.transport.execute(makeRequest())
         }
     }
 }

@@ -87,29 +87,16 @@ struct StoragePipeline: Sendable {
     ///   ``TransportError`` or `CancellationError` from the transport, unchanged;
     ///   ``StorageCore/StorageConfigurationError`` when the account has no endpoint.
     func send(_ request: StorageRequest, now: Date = Date()) async throws -> HTTPClientResponse {
-        var attempt = 1
-        while true {
-            do {
-                let prepared = try self.prepare(request, now: attempt == 1 ? now : Date())
-                let response = try await self.transport.execute(prepared)
-                if (200..<300).contains(response.status) {
-                    return response
-                }
-                guard attempt < self.retryPolicy.maximumAttempts,
-                    StorageRetryPolicy.isSafeToRetry(
-                        method: request.method, status: response.status, transportError: nil)
-                else {
-                    throw StorageError(status: response.status, headers: response.headers, body: response.body)
-                }
-            } catch let error as TransportError
-                where attempt < self.retryPolicy.maximumAttempts
-                && StorageRetryPolicy.isSafeToRetry(method: request.method, status: nil, transportError: error)
-            {
-                // Retried below, like a refusal that is safe to repeat.
-            }
-            try await Task.sleep(for: self.retryPolicy.delay(afterAttempt: attempt))
-            attempt += 1
+        var isFirstAttempt = true
+        let response = try await self.retryPolicy.execute(method: request.method) {
+            let prepared = try self.prepare(request, now: isFirstAttempt ? now : Date())
+            isFirstAttempt = false
+            return try await self.transport.execute(prepared)
         }
+        guard (200..<300).contains(response.status) else {
+            throw StorageError(status: response.status, headers: response.headers, body: response.body)
+        }
+        return response
     }
 
     /// The HTTP request that ``send(_:)`` sends for `request`.

@@ -79,6 +79,37 @@ public struct StorageRetryPolicy: Sendable, Hashable {
         }
     }
 
+    /// Sends one request through `attempt`, again after each failure ``isSafeToRetry(method:status:transportError:)``
+    /// allows, with this policy's waits; returns the last answer, whatever its status.
+    ///
+    /// - Parameters:
+    ///   - method: The method that decides what is safe to repeat (`GET` for a read sent as
+    ///     `POST`, such as a Jobs `get_…` command).
+    ///   - attempt: Builds and sends the request afresh, so each attempt is dated when sent.
+    /// - Throws: The last ``TransportError`` or `CancellationError`, unchanged.
+    package func execute(
+        method: String, _ attempt: () async throws -> HTTPClientResponse
+    ) async throws -> HTTPClientResponse {
+        var attemptNumber = 1
+        while true {
+            do {
+                let response = try await attempt()
+                guard !(200..<300).contains(response.status), attemptNumber < self.maximumAttempts,
+                    Self.isSafeToRetry(method: method, status: response.status, transportError: nil)
+                else {
+                    return response
+                }
+            } catch let error as TransportError
+                where attemptNumber < self.maximumAttempts
+                && Self.isSafeToRetry(method: method, status: nil, transportError: error)
+            {
+                // Retried below, like a refusal that is safe to repeat.
+            }
+            try await Task.sleep(for: self.delay(afterAttempt: attemptNumber))
+            attemptNumber += 1
+        }
+    }
+
     /// Runs `operation`, and again while it fails in a way that may or may not have been applied
     /// (``mayHaveBeenApplied(_:)``), up to `attempts` times in all with this policy's waits.
     ///
