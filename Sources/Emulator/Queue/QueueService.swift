@@ -12,14 +12,14 @@ import StorageCore
 /// XML error body, with the code also in `x-ms-error-code`. Azure's behaviour is followed where
 /// Azurite differs: a stale pop receipt is 404 `MessageNotFound`, List Queues returns at most
 /// 5000 queues, every `x-ms-version` is accepted.
-package final class QueueService: Sendable {
+package final class QueueService: StorageHTTPService {
     /// The largest request body: ample for a 64 KiB message escaped as XML, an ACL or the
     /// service properties. Larger ones get 413 `RequestBodyTooLarge`.
     package static let maximumBodyBytes = 1024 * 1024
 
     let store: QueueStore
     let accounts: AccountRegistry
-    let log: EmulatorLog
+    package let log: EmulatorLog
     private let authenticator = RequestAuthenticator(service: .queue)
 
     /// Creates the service over a store, serving the given accounts.
@@ -29,57 +29,18 @@ package final class QueueService: Sendable {
         self.log = log
     }
 
-    /// Answers one request.
-    package func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        if var health = HealthEndpoint.response(to: request) {
-            if request.method == "HEAD" { health.body = [] }
-            return health
-        }
-        let requestID = RandomIdentifier.uuidString()
-        var response: HTTPServerResponse
-        var accountName: String?
-        do {
-            let context = try self.makeContext(request, requestID: requestID)
-            accountName = context.account.name
-            response = try self.dispatch(context)
-        } catch {
-            response = self.errorResponse(error, request: request, requestID: requestID)
-        }
-        response.addStorageHeaders(for: request, requestID: requestID)
-        if request.method == "HEAD" { response.body = [] }
-        self.log.log(
-            .info,
-            "queue \(accountName ?? "-") \(request.method) \(request.target) -> \(response.status)"
-                + (response.headers["x-ms-error-code"].map { " \($0)" } ?? ""))
-        return response
-    }
+    /// The service's name in log lines.
+    package let logName = "queue"
+    /// A body over ``maximumBodyBytes``, refused in the Queue service's terms.
+    package var bodyTooLargeError: any Error { QueueServiceError.bodyTooLarge(limit: Self.maximumBodyBytes) }
 
-    /// The answer to a body over ``maximumBodyBytes``, given before the body is read.
-    package func oversizedBodyResponse(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        let requestID = RandomIdentifier.uuidString()
-        var response = self.errorResponse(
-            QueueServiceError.bodyTooLarge(limit: Self.maximumBodyBytes), request: request, requestID: requestID)
-        response.addStorageHeaders(for: request, requestID: requestID)
-        return response
-    }
-
-    /// The answer to a request arriving while the server is at capacity: 503 `ServerBusy`.
-    package func serverBusyResponse(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        self.refusal(.serverBusy(), request: request)
-    }
-
-    /// The answer to a request whose target is too long: 414 `InvalidUri`.
-    package func targetTooLongResponse(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        self.refusal(.targetTooLong(), request: request)
-    }
-
-    private func refusal(_ error: StorageError, request: HTTPServerRequest) -> HTTPServerResponse {
-        let requestID = UUID().uuidString.lowercased()
-        var response = self.errorResponse(error, request: request, requestID: requestID)
-        response.addStorageHeaders(for: request, requestID: requestID)
-        // Info, not warning: under overload a line per refusal would add disk writes to the load.
-        self.log.log(.info, "queue \(request.method) \(request.target) -> \(response.status) \(error.code.rawValue)")
-        return response
+    /// Parses, authenticates and runs one request.
+    package func respond(to request: HTTPServerRequest, requestID: String, accountName: inout String?) throws
+        -> HTTPServerResponse
+    {
+        let context = try self.makeContext(request, requestID: requestID)
+        accountName = context.account.name
+        return try self.dispatch(context)
     }
 
     // MARK: - Envelope
@@ -190,7 +151,8 @@ package final class QueueService: Sendable {
     }
 
     /// Turns any error into Azure's XML error response.
-    func errorResponse(_ error: any Error, request: HTTPServerRequest, requestID: String) -> HTTPServerResponse {
+    package func errorResponse(_ error: any Error, request: HTTPServerRequest, requestID: String) -> HTTPServerResponse
+    {
         let detailed: QueueServiceError
         if let error = error as? QueueServiceError {
             detailed = error

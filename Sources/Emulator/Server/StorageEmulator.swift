@@ -99,13 +99,10 @@ public final class StorageEmulator: Sendable {
                     location: configuration.inMemory ? .inMemory : .directory(configuration.location))
                 tableStore = store
                 let service = TableService(store: store, accounts: accounts, log: log)
-                var serverConfiguration = configuration.serverConfiguration(port: tablePort, service: "table", log: log)
-                serverConfiguration.maximumBodyBytes = TableService.maximumBodyBytes
-                serverConfiguration.oversizedBodyResponse = { service.oversizedBodyResponse($0) }
-                serverConfiguration.serverBusyResponse = { service.serverBusyResponse($0) }
-                serverConfiguration.targetTooLongResponse = { service.targetTooLongResponse($0) }
-                let server = try HTTPServer(
-                    configuration: serverConfiguration, handler: faults.handler(for: .table) { service.handle($0) })
+                let server = try Self.startServer(
+                    for: service, maximumBodyBytes: TableService.maximumBodyBytes, port: tablePort,
+                    handler: faults.handler(for: .table) { service.handle($0) }, configuration: configuration,
+                    log: log)
                 servers.append(server)
                 endpoints.append(Self.endpoint("Table", server: server))
             }
@@ -114,13 +111,10 @@ public final class StorageEmulator: Sendable {
                     location: configuration.inMemory ? .inMemory : .directory(configuration.location))
                 queueStore = store
                 let service = QueueService(store: store, accounts: accounts, log: log)
-                var serverConfiguration = configuration.serverConfiguration(port: queuePort, service: "queue", log: log)
-                serverConfiguration.maximumBodyBytes = QueueService.maximumBodyBytes
-                serverConfiguration.oversizedBodyResponse = { service.oversizedBodyResponse($0) }
-                serverConfiguration.serverBusyResponse = { service.serverBusyResponse($0) }
-                serverConfiguration.targetTooLongResponse = { service.targetTooLongResponse($0) }
-                let server = try HTTPServer(
-                    configuration: serverConfiguration, handler: faults.handler(for: .queue) { service.handle($0) })
+                let server = try Self.startServer(
+                    for: service, maximumBodyBytes: QueueService.maximumBodyBytes, port: queuePort,
+                    handler: faults.handler(for: .queue) { service.handle($0) }, configuration: configuration,
+                    log: log)
                 servers.append(server)
                 endpoints.append(Self.endpoint("Queue", server: server))
             }
@@ -173,6 +167,21 @@ public final class StorageEmulator: Sendable {
         self.tableStore?.close()
         self.queueStore?.close()
         self.jobs?.shutdown()
+    }
+
+    /// Starts the HTTP server of a storage service: its limits, its refusals in its own format,
+    /// and `handler` (the service behind the fault injector) for everything else.
+    private static func startServer(
+        for service: some StorageHTTPService, maximumBodyBytes: Int, port: Int,
+        handler: @escaping @Sendable (HTTPServerRequest) -> HTTPServerResponse,
+        configuration: Configuration, log: EmulatorLog
+    ) throws -> HTTPServer {
+        var serverConfiguration = configuration.serverConfiguration(port: port, service: service.logName, log: log)
+        serverConfiguration.maximumBodyBytes = maximumBodyBytes
+        serverConfiguration.oversizedBodyResponse = { service.oversizedBodyResponse($0) }
+        serverConfiguration.serverBusyResponse = { service.serverBusyResponse($0) }
+        serverConfiguration.targetTooLongResponse = { service.targetTooLongResponse($0) }
+        return try HTTPServer(configuration: serverConfiguration, handler: handler)
     }
 
     private static func endpoint(_ service: String, server: HTTPServer) -> Endpoint {

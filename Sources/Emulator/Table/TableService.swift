@@ -10,13 +10,13 @@ import StorageCore
 /// Requests arrive on libmicrohttpd's threads and are answered synchronously; the store's
 /// blocking SQLite calls therefore never run on Swift's cooperative pool. Every failure becomes
 /// an Azure-shaped error response: JSON `odata.error` with the code also in `x-ms-error-code`.
-package final class TableService: Sendable {
+package final class TableService: StorageHTTPService {
     /// The largest request body, a 4 MiB batch; larger ones get 413 `RequestBodyTooLarge`.
     package static let maximumBodyBytes = 4 * 1024 * 1024
 
     let store: TableStore
     let accounts: AccountRegistry
-    let log: EmulatorLog
+    package let log: EmulatorLog
     private let authenticator = RequestAuthenticator(service: .table)
 
     /// Creates the service over a store, serving the given accounts.
@@ -26,55 +26,18 @@ package final class TableService: Sendable {
         self.log = log
     }
 
-    /// Answers one request.
-    package func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        if let health = HealthEndpoint.response(to: request) {
-            return health
-        }
-        let requestID = RandomIdentifier.uuidString()
-        var response: HTTPServerResponse
-        var context: TableRequestContext?
-        do {
-            let parsed = try self.makeContext(request, requestID: requestID)
-            context = parsed
-            response = try self.dispatch(parsed)
-        } catch {
-            response = self.errorResponse(error, request: request, requestID: requestID)
-        }
-        response.addStorageHeaders(for: request, requestID: requestID)
-        self.log.log(
-            .info,
-            "table \(context?.account.name ?? "-") \(request.method) \(request.target) -> \(response.status)"
-                + (response.headers["x-ms-error-code"].map { " \($0)" } ?? ""))
-        return response
-    }
+    /// The service's name in log lines.
+    package let logName = "table"
+    /// A body over ``maximumBodyBytes``, refused in the Table service's terms.
+    package var bodyTooLargeError: any Error { StorageError.requestBodyTooLarge(limit: Self.maximumBodyBytes) }
 
-    /// The answer to a body over ``maximumBodyBytes``, given before the body is read.
-    package func oversizedBodyResponse(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        let requestID = RandomIdentifier.uuidString()
-        var response = self.errorResponse(
-            StorageError.requestBodyTooLarge(limit: Self.maximumBodyBytes), request: request, requestID: requestID)
-        response.addStorageHeaders(for: request, requestID: requestID)
-        return response
-    }
-
-    /// The answer to a request arriving while the server is at capacity: 503 `ServerBusy`.
-    package func serverBusyResponse(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        self.refusal(.serverBusy(), request: request)
-    }
-
-    /// The answer to a request whose target is too long: 414 `InvalidUri`.
-    package func targetTooLongResponse(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        self.refusal(.targetTooLong(), request: request)
-    }
-
-    private func refusal(_ error: StorageError, request: HTTPServerRequest) -> HTTPServerResponse {
-        let requestID = UUID().uuidString.lowercased()
-        var response = self.errorResponse(error, request: request, requestID: requestID)
-        response.addStorageHeaders(for: request, requestID: requestID)
-        // Info, not warning: under overload a line per refusal would add disk writes to the load.
-        self.log.log(.info, "table \(request.method) \(request.target) -> \(response.status) \(error.code.rawValue)")
-        return response
+    /// Parses, authenticates and runs one request.
+    package func respond(to request: HTTPServerRequest, requestID: String, accountName: inout String?) throws
+        -> HTTPServerResponse
+    {
+        let context = try self.makeContext(request, requestID: requestID)
+        accountName = context.account.name
+        return try self.dispatch(context)
     }
 
     // MARK: - Envelope
@@ -193,7 +156,8 @@ package final class TableService: Sendable {
     }
 
     /// Turns any error into Azure's JSON error response.
-    func errorResponse(_ error: any Error, request: HTTPServerRequest, requestID: String) -> HTTPServerResponse {
+    package func errorResponse(_ error: any Error, request: HTTPServerRequest, requestID: String) -> HTTPServerResponse
+    {
         let storageError: StorageError
         if let error = error as? StorageError {
             storageError = error
