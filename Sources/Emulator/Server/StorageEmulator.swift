@@ -100,7 +100,7 @@ public final class StorageEmulator: Sendable {
                 tableStore = store
                 let service = TableService(store: store, accounts: accounts, log: log)
                 let server = try Self.startServer(
-                    for: service, maximumBodyBytes: TableService.maximumBodyBytes, port: tablePort,
+                    for: service, port: tablePort,
                     handler: faults.handler(for: .table) { service.handle($0) }, configuration: configuration,
                     log: log)
                 servers.append(server)
@@ -112,7 +112,7 @@ public final class StorageEmulator: Sendable {
                 queueStore = store
                 let service = QueueService(store: store, accounts: accounts, log: log)
                 let server = try Self.startServer(
-                    for: service, maximumBodyBytes: QueueService.maximumBodyBytes, port: queuePort,
+                    for: service, port: queuePort,
                     handler: faults.handler(for: .queue) { service.handle($0) }, configuration: configuration,
                     log: log)
                 servers.append(server)
@@ -172,12 +172,12 @@ public final class StorageEmulator: Sendable {
     /// Starts the HTTP server of a storage service: its limits, its refusals in its own format,
     /// and `handler` (the service behind the fault injector) for everything else.
     private static func startServer(
-        for service: some StorageHTTPService, maximumBodyBytes: Int, port: Int,
+        for service: some StorageHTTPService, port: Int,
         handler: @escaping @Sendable (HTTPServerRequest) -> HTTPServerResponse,
         configuration: Configuration, log: EmulatorLog
     ) throws -> HTTPServer {
         var serverConfiguration = configuration.serverConfiguration(port: port, service: service.logName, log: log)
-        serverConfiguration.maximumBodyBytes = maximumBodyBytes
+        serverConfiguration.maximumBodyBytes = type(of: service).maximumBodyBytes
         serverConfiguration.oversizedBodyResponse = { service.oversizedBodyResponse($0) }
         serverConfiguration.serverBusyResponse = { service.serverBusyResponse($0) }
         serverConfiguration.targetTooLongResponse = { service.targetTooLongResponse($0) }

@@ -16,6 +16,8 @@ package protocol StorageHTTPService: Sendable {
     var logName: String { get }
     /// Where requests and failures are reported.
     var log: EmulatorLog { get }
+    /// The largest request body the service reads; larger ones get ``bodyTooLargeError``.
+    static var maximumBodyBytes: Int { get }
     /// The refusal of a body larger than the service accepts, in its own terms.
     var bodyTooLargeError: any Error { get }
 
